@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/common/version"
+)
+
+// exitError carries an exit code out of a command; its message, if any, is already printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// streams are where a command writes; tests pass buffers.
+type streams struct {
+	stdout, stderr io.Writer
+}
+
+// Run executes the kpic command line args and returns the process exit code. It is main without
+// the process: tests drive the whole CLI through it in-process.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := kingpin.New("kpic", "KPIs as code: compile KPI definitions into Prometheus rules and Grafana dashboards, and export SQL metrics.")
+	app.Writers(stdout, stderr)
+	app.Terminate(nil)
+	app.UsageWriter(stdout)
+	app.HelpFlag.Short('h')
+	io := streams{stdout: stdout, stderr: stderr}
+
+	handlers := map[string]func(context.Context) error{}
+	register := func(name string, h func(context.Context) error) { handlers[name] = h }
+	registerBuild(app, io, register)
+	registerCheck(app, io, register)
+	registerServe(app, io, register)
+	registerVersion(app, io, register)
+
+	cmd, err := app.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "kpic: %v\n", err)
+		return 2
+	}
+	if cmd == "" { // --help was handled by kingpin
+		return 0
+	}
+	if err := handlers[cmd](ctx); err != nil {
+		var ee exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		fmt.Fprintf(stderr, "kpic %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+func registerVersion(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
+	app.Command("version", "Print the version.")
+	register("version", func(context.Context) error {
+		_, err := fmt.Fprintln(io.stdout, version.Print("kpic"))
+		return err
+	})
+}

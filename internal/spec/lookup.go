@@ -1,0 +1,96 @@
+package spec
+
+// GaugeName is the name kpic serve exports a metric or SQL-backed KPI under: <namespace>_<name>.
+func (m *Model) GaugeName(name string) string { return m.Settings.Namespace + "_" + name }
+
+// Metric returns the metric named name, or nil.
+func (m *Model) Metric(name string) *Metric {
+	for _, x := range m.Metrics {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// KPI returns the KPI named name, or nil.
+func (m *Model) KPI(name string) *KPI {
+	for _, x := range m.KPIs {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// Team returns the team named name, or nil.
+func (m *Model) Team(name string) *Team {
+	for _, x := range m.Teams {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// Objective returns the objective named name, or nil.
+func (m *Model) Objective(name string) *Objective {
+	for _, x := range m.Objectives {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// Source returns the source named name, or nil.
+func (m *Model) Source(name string) *Source {
+	for _, x := range m.Sources {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// SeriesExpr is the PromQL selecting a metric or KPI by name: the exported gauge for SQL-backed
+// ones, the metric's own expression (parenthesised) for PromQL-backed metrics, and kpi:value for
+// KPIs of the other kinds. ok is false when name is neither a metric nor a KPI.
+func (m *Model) SeriesExpr(name string) (expr string, ok bool) {
+	if x := m.Metric(name); x != nil {
+		if x.Expr != "" {
+			return "(" + x.Expr + ")", true
+		}
+		return m.GaugeName(x.Name), true
+	}
+	if k := m.KPI(name); k != nil {
+		if k.Kind == KindQuery {
+			return m.GaugeName(k.Name), true
+		}
+		return `kpi:value{kpi="` + k.Name + `"}`, true
+	}
+	return "", false
+}
+
+// Exported lists the SQL-backed series kpic serve publishes: every SQL metric and every
+// query-kind KPI, as Exports in definition order.
+func (m *Model) Exported() []Export {
+	var out []Export
+	for _, x := range m.Metrics {
+		if x.Query != "" {
+			out = append(out, Export{Name: x.Name, Help: x.Help, Source: x.Source, Query: x.Query,
+				Labels: x.Labels, Interval: x.Interval, Timeout: x.Timeout, SeriesLimit: x.SeriesLimit, Pos: x.Pos})
+		}
+	}
+	for _, k := range m.KPIs {
+		if k.Kind == KindQuery {
+			help := k.Title
+			if k.Description != "" {
+				help = k.Description
+			}
+			out = append(out, Export{Name: k.Name, Help: help, Source: k.Source, Query: k.Query,
+				Labels: k.Labels, Interval: k.Interval, Timeout: k.Timeout, SeriesLimit: k.SeriesLimit, Pos: k.Pos})
+		}
+	}
+	return out
+}
