@@ -24,9 +24,10 @@ type streams struct {
 // the process: tests drive the whole CLI through it in-process.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := kingpin.New("kpic", "KPIs as code: compile KPI definitions into Prometheus rules and Grafana dashboards, and export SQL metrics.")
-	app.Writers(stdout, stderr)
-	app.Terminate(nil)
+	app.Writer(stdout)
+	app.ErrorWriter(stderr)
 	app.UsageWriter(stdout)
+	app.Terminate(func(int) {})
 	app.HelpFlag.Short('h')
 	io := streams{stdout: stdout, stderr: stderr}
 
