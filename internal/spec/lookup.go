@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"net/url"
+	"strings"
+)
+
 // GaugeName is the name kpic serve exports a metric or SQL-backed KPI under: <namespace>_<name>.
 func (m *Model) GaugeName(name string) string { return m.Settings.Namespace + "_" + name }
 
@@ -93,4 +98,20 @@ func (m *Model) Exported() []Export {
 		}
 	}
 	return out
+}
+
+// Dashboard uids shared by the dashboard compiler and the links in alerts.
+const (
+	ScorecardUID  = "kpic-scorecard"
+	KPIDetailUID  = "kpic-kpi"
+	TeamUIDPrefix = "kpic-team-"
+)
+
+// DashboardURL links to the KPI's detail dashboard (its `kpi` variable set), or returns "" when
+// settings.grafana.url is not set.
+func (m *Model) DashboardURL(kpi string) string {
+	if m.Settings.Grafana.URL == "" {
+		return ""
+	}
+	return strings.TrimRight(m.Settings.Grafana.URL, "/") + "/d/" + KPIDetailUID + "/kpi?var-kpi=" + url.QueryEscape(kpi)
 }

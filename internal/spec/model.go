@@ -318,3 +318,7 @@ type Export struct {
 	SeriesLimit int
 	Pos         Pos
 }
+
+// Units are the values `unit` accepts on metrics and KPIs. ratio is a fraction (0.05 is 5%),
+// percent is already multiplied by 100, score is a bare number on a scale (NPS: -100 to 100).
+var Units = []string{"count", "ratio", "percent", "seconds", "days", "dollars", "euros", "pounds", "bytes", "score"}
