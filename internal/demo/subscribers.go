@@ -7,7 +7,7 @@ import (
 
 // customer is a sign-up; its id is its index plus one, in order of creation.
 type customer struct {
-	created         int64
+	created          int64
 	channel, country string
 }
 
