@@ -1,0 +1,146 @@
+package deploy
+
+import (
+	"os"
+	"path"
+	"strconv"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// Names of the exporter's Kubernetes objects.
+const (
+	definitionsConfigMap = "kpic-definitions"
+	sourcesSecret        = "kpic-sources"
+	definitionsMount     = "/etc/kpic/kpis"
+	portName             = "http"
+)
+
+// exporterObjects are kpic serve's Deployment, Service and ServiceMonitor.
+func exporterObjects(m *spec.Model) []object {
+	return []object{
+		{APIVersion: "apps/v1", Kind: "Deployment", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: deploymentSpec(m)},
+		{APIVersion: "v1", Kind: "Service", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: map[string]any{
+			"selector": appLabels(),
+			"ports":    []map[string]any{{"name": portName, "port": DefaultPort, "targetPort": portName}},
+		}},
+		{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: map[string]any{
+			"selector":  labelSelector{MatchLabels: appLabels()},
+			"endpoints": []map[string]any{{"port": portName, "path": "/metrics"}},
+		}},
+	}
+}
+
+// deploymentSpec runs one replica: each replica runs every query, so a second one would double
+// the load on the databases and publish every series twice.
+func deploymentSpec(m *spec.Model) map[string]any {
+	return map[string]any{
+		"replicas": 1,
+		"selector": labelSelector{MatchLabels: appLabels()},
+		"template": map[string]any{
+			"metadata": meta{Labels: appLabels()},
+			"spec": map[string]any{
+				"automountServiceAccountToken": false,
+				"securityContext": map[string]any{
+					"runAsNonRoot": true, "runAsUser": 65532, "runAsGroup": 65532,
+					"seccompProfile": map[string]any{"type": "RuntimeDefault"},
+				},
+				"containers": []any{container(m)},
+				"volumes":    volumes(m),
+			},
+		},
+	}
+}
+
+func container(m *spec.Model) map[string]any {
+	c := map[string]any{
+		"name":           appName,
+		"image":          appName,
+		"args":           []string{"serve", "--config.dir=" + definitionsMount, "--web.listen-address=:" + strconv.Itoa(DefaultPort)},
+		"ports":          []map[string]any{{"name": portName, "containerPort": DefaultPort}},
+		"livenessProbe":  probe("/-/healthy"),
+		"readinessProbe": probe("/-/ready"),
+		"resources": map[string]any{
+			"requests": map[string]string{"cpu": "50m", "memory": "64Mi"},
+			"limits":   map[string]string{"memory": "256Mi"},
+		},
+		"securityContext": map[string]any{
+			"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+			"capabilities": map[string]any{"drop": []string{"ALL"}},
+		},
+		"volumeMounts": volumeMounts(m),
+	}
+	if env := envVars(m); len(env) > 0 {
+		c["env"] = env
+	}
+	return c
+}
+
+func probe(path string) map[string]any {
+	return map[string]any{"httpGet": map[string]any{"path": path, "port": portName}, "periodSeconds": 10}
+}
+
+// envVars gives each ${VAR} of a source DSN its value from the kpic-sources Secret, under the
+// same key, so the DSN never appears in the manifests.
+func envVars(m *spec.Model) []map[string]any {
+	var out []map[string]any
+	for _, name := range dsnEnv(m) {
+		out = append(out, map[string]any{"name": name, "valueFrom": map[string]any{
+			"secretKeyRef": secretKeyRef{Name: sourcesSecret, Key: name},
+		}})
+	}
+	return out
+}
+
+// dsnEnv lists the environment variables the DSNs refer to, once each, in source order.
+func dsnEnv(m *spec.Model) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range m.Sources {
+		os.Expand(string(s.DSN), func(name string) string {
+			if !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+			return ""
+		})
+	}
+	return out
+}
+
+// volumes mounts the definitions, one Secret per source read from dsn_file, and a writable /tmp.
+func volumes(m *spec.Model) []map[string]any {
+	out := []map[string]any{
+		{"name": "definitions", "configMap": map[string]any{"name": definitionsConfigMap}},
+		{"name": "tmp", "emptyDir": map[string]any{}},
+	}
+	for _, s := range dsnFileSources(m) {
+		out = append(out, map[string]any{"name": dsnVolume(s), "secret": map[string]any{"secretName": dsnVolume(s)}})
+	}
+	return out
+}
+
+func volumeMounts(m *spec.Model) []map[string]any {
+	out := []map[string]any{
+		{"name": "definitions", "mountPath": definitionsMount, "readOnly": true},
+		{"name": "tmp", "mountPath": "/tmp"},
+	}
+	for _, s := range dsnFileSources(m) {
+		out = append(out, map[string]any{"name": dsnVolume(s), "mountPath": s.DSNFile, "subPath": path.Base(s.DSNFile), "readOnly": true})
+	}
+	return out
+}
+
+func dsnFileSources(m *spec.Model) []*spec.Source {
+	var out []*spec.Source
+	for _, s := range m.Sources {
+		if s.DSNFile != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// dsnVolume names the Secret (and its volume) holding a source's dsn_file: key is the file's
+// base name.
+func dsnVolume(s *spec.Source) string { return "kpic-source-" + dnsName(s.Name) }

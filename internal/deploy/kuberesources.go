@@ -1,0 +1,100 @@
+package deploy
+
+import (
+	"path"
+	"strings"
+
+	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// prometheusRules wraps each rule file's groups in a prometheus-operator PrometheusRule.
+func prometheusRules(rules []ruleFile) []object {
+	out := make([]object, 0, len(rules))
+	for _, rf := range rules {
+		out = append(out, object{
+			APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule",
+			Metadata: meta{Name: "kpic-" + dnsName(rf.name), Labels: appLabels()},
+			Spec:     map[string]any{"groups": rf.groups},
+		})
+	}
+	return out
+}
+
+// dashboard is one generated dashboard as the Kubernetes resources name it.
+type dashboard struct {
+	name, key string
+	json      string
+}
+
+func dashboards(files []output.File) []dashboard {
+	out := make([]dashboard, 0, len(files))
+	for _, f := range files {
+		rel := strings.TrimPrefix(f.Path, dashboardsDir)
+		name := "kpic-dashboard-" + dnsName(strings.TrimSuffix(rel, path.Ext(rel)))
+		out = append(out, dashboard{name: name, key: flatKey(rel), json: string(f.Data)})
+	}
+	return out
+}
+
+// grafanaFolder is the Grafana folder dashboards go to: settings.grafana.folder, or KPIs.
+func grafanaFolder(m *spec.Model) string {
+	if m.Settings.Grafana.Folder != "" {
+		return m.Settings.Grafana.Folder
+	}
+	return "KPIs"
+}
+
+// dashboardConfigMaps are what the Grafana sidecar (k8s-sidecar, as in the grafana Helm chart)
+// loads: ConfigMaps labelled grafana_dashboard, filed by the grafana_folder annotation.
+func dashboardConfigMaps(m *spec.Model, files []output.File) []object {
+	var out []object
+	for _, d := range dashboards(files) {
+		labels := appLabels()
+		labels["grafana_dashboard"] = "1"
+		out = append(out, object{
+			APIVersion: "v1", Kind: "ConfigMap",
+			Metadata: meta{Name: d.name, Labels: labels, Annotations: map[string]string{"grafana_folder": grafanaFolder(m)}},
+			Data:     map[string]string{d.key: d.json},
+		})
+	}
+	return out
+}
+
+// grafanaOperatorOverlay replaces the sidecar ConfigMaps of the base by grafana-operator
+// GrafanaDashboard resources, for clusters where the operator runs Grafana.
+func grafanaOperatorOverlay(m *spec.Model, files []output.File) ([]output.File, error) {
+	const dir = kubeDir + "overlays/grafana-operator/"
+	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../.."}}
+	var docs []any
+	for _, d := range dashboards(files) {
+		docs = append(docs, grafanaDashboard(m, d))
+		k.Patches = append(k.Patches, patch{Patch: "$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + d.name + "\n"})
+	}
+	var out []output.File
+	if len(docs) > 0 {
+		k.Resources = append(k.Resources, "grafanadashboards.yaml")
+		data, err := marshal(generatedHeader, docs...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, output.File{Path: dir + "grafanadashboards.yaml", Data: data})
+	}
+	data, err := marshal(generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes/overlays/grafana-operator\n", k)
+	return append(out, output.File{Path: dir + "kustomization.yaml", Data: data}), err
+}
+
+// grafanaInstanceLabels select the Grafana instances of grafana-operator that get the dashboards.
+func grafanaInstanceLabels() map[string]string { return map[string]string{"dashboards": "grafana"} }
+
+func grafanaDashboard(m *spec.Model, d dashboard) object {
+	return object{
+		APIVersion: "grafana.integreatly.org/v1beta1", Kind: "GrafanaDashboard",
+		Metadata: meta{Name: d.name, Labels: appLabels()},
+		Spec: map[string]any{
+			"instanceSelector": labelSelector{MatchLabels: grafanaInstanceLabels()},
+			"folder":           grafanaFolder(m),
+			"json":             d.json,
+		},
+	}
+}

@@ -1,0 +1,120 @@
+package deploy
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/spec"
+)
+
+const (
+	kubeDir      = "deploy/kubernetes/"
+	kustomizeAPI = "kustomize.config.k8s.io/v1beta1"
+)
+
+// kubernetesFiles writes the Kustomize base and the grafana-operator overlay.
+func kubernetesFiles(m *spec.Model, in inputs) ([]output.File, error) {
+	var out []output.File
+	add := func(name string, header string, docs ...any) error {
+		data, err := marshal(header, docs...)
+		out = append(out, output.File{Path: kubeDir + name, Data: data})
+		return err
+	}
+	base := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"kpic.yaml", "alertmanagerconfig.yaml"}}
+	docs := map[string][]any{
+		"kpic.yaml":               anys(exporterObjects(m)),
+		"alertmanagerconfig.yaml": {alertmanagerConfigObject(m)},
+		"prometheusrules.yaml":    anys(prometheusRules(in.rules)),
+		"dashboards.yaml":         anys(dashboardConfigMaps(m, in.dashboards)),
+	}
+	for _, name := range []string{"prometheusrules.yaml", "dashboards.yaml"} {
+		if len(docs[name]) > 0 {
+			base.Resources = append(base.Resources, name)
+		}
+	}
+	for _, name := range sortedKeys(docs) {
+		if len(docs[name]) > 0 {
+			if err := add(name, generatedHeader, docs[name]...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	out = append(out, definitionCopies(in.definitions)...)
+	base.ConfigMapGenerator = []configMapArgs{{Name: definitionsConfigMap, Files: definitionKeys(in.definitions)}}
+	base.Images = []image{{Name: appName, NewName: Image, NewTag: "latest"}}
+	if err := add("kustomization.yaml", generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes (see docs/deploy.md)\n", base); err != nil {
+		return nil, err
+	}
+	overlay, err := grafanaOperatorOverlay(m, in.dashboards)
+	return append(out, overlay...), err
+}
+
+// Image is the container image the base runs; override its tag with kustomize edit set image.
+const Image = "ghcr.io/kpic/kpic"
+
+// kustomization is the part of kustomize's Kustomization we write.
+type kustomization struct {
+	APIVersion         string          `yaml:"apiVersion"`
+	Kind               string          `yaml:"kind"`
+	Resources          []string        `yaml:"resources"`
+	ConfigMapGenerator []configMapArgs `yaml:"configMapGenerator,omitempty"`
+	Images             []image         `yaml:"images,omitempty"`
+	Patches            []patch         `yaml:"patches,omitempty"`
+}
+
+type configMapArgs struct {
+	Name  string   `yaml:"name"`
+	Files []string `yaml:"files"`
+}
+
+type image struct {
+	Name    string `yaml:"name"`
+	NewName string `yaml:"newName"`
+	NewTag  string `yaml:"newTag"`
+}
+
+type patch struct {
+	Patch string `yaml:"patch"`
+}
+
+// definitionCopies puts the definition files beside the kustomization: kustomize refuses to
+// read files outside its folder, and the ConfigMap must hold what the rules were built from.
+func definitionCopies(defs []output.File) []output.File {
+	out := make([]output.File, 0, len(defs))
+	for _, f := range defs {
+		out = append(out, output.File{Path: kubeDir + f.Path, Data: f.Data})
+	}
+	return out
+}
+
+// definitionKeys lists the copies for configMapGenerator, naming nested files by a flat key.
+func definitionKeys(defs []output.File) []string {
+	out := make([]string, 0, len(defs))
+	for _, f := range defs {
+		rel := strings.TrimPrefix(f.Path, DefinitionsPrefix)
+		if strings.Contains(rel, "/") {
+			out = append(out, flatKey(rel)+"="+f.Path)
+			continue
+		}
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
