@@ -61,3 +61,16 @@ install-prometheus: ## Install Debian's prometheus and prometheus-alertmanager w
 	else \
 		echo "install Prometheus (promtool) and Alertmanager from your distribution, or https://prometheus.io/download/"; exit 1; \
 	fi
+
+.PHONY: demo
+demo: ## Run the live demo: seeded SQLite, kpic serve, and Prometheus, Alertmanager and a Slack webhook when installed (docs/demo.md).
+	@command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null || \
+		echo "Prometheus or Alertmanager is missing: 'make install-prometheus' installs Debian's packages; the demo runs without them."
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o .demo/kpic ./cmd/kpic
+	CGO_ENABLED=0 $(GO) build -o .demo/kpic-demo ./cmd/kpic-demo
+	./.demo/kpic-demo --kpic=.demo/kpic --kpis=$(KPIDIR)
+
+.PHONY: e2e
+e2e: ## Run the end-to-end tests: real Prometheus, Alertmanager, PostgreSQL and SQLite (docs/demo.md).
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/kpic ./cmd/kpic
+	KPIC_BIN=$(CURDIR)/bin/kpic $(GO) test -tags e2e -count=1 -timeout 10m ./e2e/...
