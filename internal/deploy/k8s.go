@@ -12,7 +12,7 @@ type object struct {
 }
 
 type meta struct {
-	Name        string            `yaml:"name"`
+	Name        string            `yaml:"name,omitempty"`
 	Labels      map[string]string `yaml:"labels,omitempty"`
 	Annotations map[string]string `yaml:"annotations,omitempty"`
 }

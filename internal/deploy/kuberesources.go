@@ -12,9 +12,13 @@ import (
 func prometheusRules(rules []ruleFile) []object {
 	out := make([]object, 0, len(rules))
 	for _, rf := range rules {
+		name := dnsName(rf.name)
+		if !strings.HasPrefix(name, appName) {
+			name = appName + "-" + name
+		}
 		out = append(out, object{
 			APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule",
-			Metadata: meta{Name: "kpic-" + dnsName(rf.name), Labels: appLabels()},
+			Metadata: meta{Name: name, Labels: appLabels()},
 			Spec:     map[string]any{"groups": rf.groups},
 		})
 	}

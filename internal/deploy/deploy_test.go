@@ -1,0 +1,145 @@
+package deploy
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// smallModel is the model testdata/small was written for, as spec.Load would return it.
+func smallModel(format string) *spec.Model {
+	return &spec.Model{
+		Settings: spec.Settings{
+			Namespace: "business",
+			Grafana:   spec.Grafana{URL: "http://localhost:3000", Folder: "KPIs"},
+			Rules:     spec.RulesSettings{Format: format, Interval: model.Duration(time.Minute)},
+			Alertmanager: spec.Alertmanager{
+				SlackAPIURLFile: "/etc/alertmanager/secrets/slack_api_url",
+				GroupWait:       model.Duration(30 * time.Second),
+				GroupInterval:   model.Duration(5 * time.Minute),
+				RepeatInterval:  model.Duration(4 * time.Hour),
+			},
+		},
+		Sources: []*spec.Source{
+			{Name: "warehouse", Driver: "postgres", DSN: "${WAREHOUSE_DSN}"},
+			{Name: "crm_db", Driver: "mysql", DSNFile: "/run/secrets/crm/dsn"},
+			{Name: "replica", Driver: "postgres", DSN: "postgres://kpic:${REPLICA_PASSWORD}@replica/${WAREHOUSE_DSN}"},
+		},
+		Teams: []*spec.Team{
+			{Name: "growth", SlackChannel: "#growth-kpis"},
+			{Name: "support", SlackChannel: "#support"},
+			{Name: "ops"},
+		},
+		Files: []string{"revenue.yaml", "settings.yaml"},
+	}
+}
+
+// readTree returns the files under dir as generated files with slash paths relative to dir.
+func readTree(t *testing.T, dir string) []output.File {
+	t.Helper()
+	var out []output.File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out = append(out, output.File{Path: filepath.ToSlash(rel), Data: data})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// buildSmall builds testdata/small with the given rules format.
+func buildSmall(t *testing.T, format string) []output.File {
+	t.Helper()
+	files, err := Build(smallModel(format), readTree(t, filepath.Join("testdata", "small")))
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return files
+}
+
+// find returns the file at path among files, failing the test when it is missing.
+func find(t *testing.T, files []output.File, path string) []byte {
+	t.Helper()
+	for _, f := range files {
+		if f.Path == path {
+			return f.Data
+		}
+	}
+	t.Fatalf("no file %s among %d generated files", path, len(files))
+	return nil
+}
+
+// archive joins files into one text, each after a "-- path --" line, for golden comparison.
+func archive(files []output.File, prefix string) []byte {
+	var b bytes.Buffer
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, prefix) {
+			b.WriteString("-- " + f.Path + " --\n")
+			b.Write(f.Data)
+		}
+	}
+	return b.Bytes()
+}
+
+func TestBuildMatchesGoldenFiles(t *testing.T) {
+	tests := []struct {
+		name, format, prefix, golden string
+	}{
+		{"the default format packages Alertmanager and Kubernetes files", "", "", "prometheus.golden"},
+		{"the mimir format adds one ruler namespace file", FormatMimir, "deploy/mimir/", "mimir.golden"},
+		{"the thanos format adds rule files with a partial response strategy", FormatThanos, "deploy/thanos/", "thanos.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := archive(buildSmall(t, tt.format), tt.prefix)
+			path := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("output differs from %s (run go test -update and review the diff)", path)
+			}
+		})
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	first, second := archive(buildSmall(t, FormatMimir), ""), archive(buildSmall(t, FormatMimir), "")
+	if !bytes.Equal(first, second) {
+		t.Fatal("two builds of the same input differ")
+	}
+}
+
+func TestBuildLeavesPrometheusFilesToTheRuleCompiler(t *testing.T) {
+	for _, format := range []string{FormatPrometheus, FormatMimir, FormatThanos} {
+		for _, f := range buildSmall(t, format) {
+			if strings.HasPrefix(f.Path, prometheusDir) || strings.HasPrefix(f.Path, dashboardsDir) {
+				t.Errorf("format %s: Build returned %s, which another compiler owns", format, f.Path)
+			}
+		}
+	}
+}

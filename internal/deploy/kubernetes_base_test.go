@@ -1,0 +1,127 @@
+package deploy
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	monv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+func TestKustomizeBaseRendersTheExporterRulesDashboardsAndRoutes(t *testing.T) {
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	want := map[string]int{"Deployment": 1, "Service": 1, "ServiceMonitor": 1, "PrometheusRule": 2,
+		"AlertmanagerConfig": 1, "ConfigMap": 3}
+	for kind, n := range want {
+		if got := len(byKind(rs, kind)); got != n {
+			t.Errorf("%d %s resources, want %d; rendered: %s", got, kind, n, kinds(rs))
+		}
+	}
+	if len(rs) != 9 {
+		t.Errorf("rendered %d resources, want 9: %s", len(rs), kinds(rs))
+	}
+}
+
+func TestDeploymentRunsHardenedAndReadsTheGeneratedConfigMap(t *testing.T) {
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	d := byKind(rs, "Deployment")[0].obj.(*appsv1.Deployment)
+	pod := d.Spec.Template.Spec
+	c := pod.Containers[0]
+	if pod.SecurityContext.RunAsNonRoot == nil || !*pod.SecurityContext.RunAsNonRoot {
+		t.Error("pod may run as root")
+	}
+	if c.SecurityContext.ReadOnlyRootFilesystem == nil || !*c.SecurityContext.ReadOnlyRootFilesystem {
+		t.Error("root filesystem is writable")
+	}
+	if c.LivenessProbe.HTTPGet.Path != "/-/healthy" || c.ReadinessProbe.HTTPGet.Path != "/-/ready" {
+		t.Errorf("probes on %s and %s", c.LivenessProbe.HTTPGet.Path, c.ReadinessProbe.HTTPGet.Path)
+	}
+	if c.Resources.Requests.Memory().IsZero() || c.Resources.Requests.Cpu().IsZero() {
+		t.Error("no resource requests")
+	}
+	if c.Image != Image+":latest" {
+		t.Errorf("image %q, want the kustomization's %s:latest", c.Image, Image)
+	}
+	cm := generatedDefinitions(t, rs)
+	if pod.Volumes[0].ConfigMap == nil || pod.Volumes[0].ConfigMap.Name != cm.Name {
+		t.Errorf("definitions volume %+v does not name the generated ConfigMap %s", pod.Volumes[0], cm.Name)
+	}
+	if !strings.Contains(cm.Data["settings.yaml"], "${WAREHOUSE_DSN}") {
+		t.Errorf("ConfigMap data %v lacks the definition files", cm.Data)
+	}
+}
+
+// generatedDefinitions returns the ConfigMap kustomize generated from kpis/ (its name hashed).
+func generatedDefinitions(t *testing.T, rs []rendered) *corev1.ConfigMap {
+	t.Helper()
+	for _, r := range byKind(rs, "ConfigMap") {
+		if strings.HasPrefix(r.name, definitionsConfigMap+"-") {
+			return r.obj.(*corev1.ConfigMap)
+		}
+	}
+	t.Fatalf("no generated %s ConfigMap in %s", definitionsConfigMap, kinds(rs))
+	return nil
+}
+
+func TestDeploymentTakesEachDSNVariableFromTheSecret(t *testing.T) {
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	c := byKind(rs, "Deployment")[0].obj.(*appsv1.Deployment).Spec.Template.Spec.Containers[0]
+	var names []string
+	for _, e := range c.Env {
+		ref := e.ValueFrom.SecretKeyRef
+		if ref.Name != sourcesSecret || ref.Key != e.Name {
+			t.Errorf("env %s comes from %s/%s", e.Name, ref.Name, ref.Key)
+		}
+		names = append(names, e.Name)
+	}
+	if want := []string{"WAREHOUSE_DSN", "REPLICA_PASSWORD"}; !slices.Equal(names, want) {
+		t.Errorf("env vars %v, want %v (once each, in source order)", names, want)
+	}
+	mounts := c.VolumeMounts
+	if last := mounts[len(mounts)-1]; last.MountPath != "/run/secrets/crm/dsn" || last.SubPath != "dsn" {
+		t.Errorf("dsn_file mount %+v, want /run/secrets/crm/dsn from key dsn", last)
+	}
+}
+
+func TestPrometheusRulesCarryTheGeneratedGroups(t *testing.T) {
+	files := buildSmall(t, "")
+	rs := kustomizeBuild(t, files, "deploy/kubernetes")
+	var groups []string
+	for _, r := range byKind(rs, "PrometheusRule") {
+		for _, g := range r.obj.(*monv1.PrometheusRule).Spec.Groups {
+			groups = append(groups, g.Name)
+		}
+	}
+	slices.Sort(groups)
+	if want := []string{"kpic_data", "kpic_mrr_dollars"}; !slices.Equal(groups, want) {
+		t.Errorf("groups %v, want %v", groups, want)
+	}
+}
+
+func TestDashboardConfigMapsAreLabelledForTheGrafanaSidecar(t *testing.T) {
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	n := 0
+	for _, r := range byKind(rs, "ConfigMap") {
+		cm := r.obj.(*corev1.ConfigMap)
+		if cm.Labels["grafana_dashboard"] != "1" {
+			continue
+		}
+		n++
+		if cm.Annotations["grafana_folder"] != "KPIs" || !strings.Contains(cm.Data[strings.TrimPrefix(cm.Name, "kpic-dashboard-")+".json"]+cm.Data["team_growth.json"], `"uid"`) {
+			t.Errorf("dashboard ConfigMap %s: annotations %v, keys %v", cm.Name, cm.Annotations, keys(cm.Data))
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d dashboard ConfigMaps, want 2", n)
+	}
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
