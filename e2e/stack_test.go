@@ -1,0 +1,148 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kpic/kpic/internal/demo/stack"
+	"github.com/kpic/kpic/internal/slackhook"
+)
+
+// running is one stack under test: kpic serve on a backend, Prometheus and Alertmanager.
+type running struct {
+	prometheus string // base URL
+	slack      *slackhook.Receiver
+}
+
+// startStack compiles testdata/kpis for backend b with kpic build, then starts the webhook
+// receiver, Alertmanager, kpic serve and Prometheus on free ports. Everything stops with t.
+func startStack(t *testing.T, b backend) running {
+	t.Helper()
+	prom := need(t, "prometheus", installPrometheus)
+	am := need(t, "prometheus-alertmanager", installPrometheus)
+	dir := t.TempDir()
+	defs := definitions(t, dir, b.driver)
+	env := []string{"E2E_DSN=" + b.dsn}
+	build(t, env, filepath.Join(dir, "out"), defs)
+
+	slack := slackhook.New(testWriter{t}, "")
+	hook := httptest.NewServer(slack)
+	t.Cleanup(hook.Close)
+	amAddr := startAlertmanager(t, am, dir, filepath.Join(dir, "out", "deploy", "alertmanager"), hook.URL)
+	serveAddr := freeAddr(t)
+	start(t, dir, "kpic serve", "/metrics", serveAddr, env, kpicBin, "serve", "--config.dir="+defs, "--web.listen-address="+serveAddr)
+	promAddr := startPrometheus(t, prom, dir, serveAddr, amAddr)
+	return running{prometheus: "http://" + promAddr, slack: slack}
+}
+
+// definitions copies testdata/kpis into dir and adds the source for driver.
+func definitions(t *testing.T, dir, driver string) string {
+	t.Helper()
+	defs := filepath.Join(dir, "kpis")
+	if err := os.MkdirAll(defs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/kpis/kpis.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := "sources:\n  - name: db\n    driver: " + driver + "\n    dsn: ${E2E_DSN}\n    query_timeout: 5s\n"
+	write(t, filepath.Join(defs, "kpis.yaml"), data)
+	write(t, filepath.Join(defs, "source.yaml"), []byte(source))
+	return defs
+}
+
+// build runs kpic build --out out defs.
+func build(t *testing.T, env []string, out, defs string) {
+	t.Helper()
+	cmd := exec.Command(kpicBin, "build", "--out="+out, defs)
+	cmd.Env = append(os.Environ(), env...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kpic build --out=%s %s: %v\n%s", out, defs, err, msg)
+	}
+}
+
+func startAlertmanager(t *testing.T, bin, dir, generated, hookURL string) string {
+	t.Helper()
+	urlFile := filepath.Join(dir, "slack_api_url")
+	write(t, urlFile, []byte(hookURL+"\n"))
+	cfg := filepath.Join(dir, "alertmanager")
+	if err := stack.CopyAlertmanager(generated, cfg, urlFile); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	start(t, dir, "Alertmanager", "/-/ready", addr, nil, bin, "--config.file="+filepath.Join(cfg, "alertmanager.yml"),
+		"--storage.path="+filepath.Join(cfg, "data"), "--web.listen-address="+addr, "--cluster.listen-address=")
+	return addr
+}
+
+func startPrometheus(t *testing.T, bin, dir, serveAddr, amAddr string) string {
+	t.Helper()
+	rules, err := filepath.Glob(filepath.Join(dir, "out", "deploy", "prometheus", "*.rules.yml"))
+	if err != nil || len(rules) == 0 {
+		t.Fatalf("kpic build wrote no deploy/prometheus/*.rules.yml (%v)", err)
+	}
+	cfg, err := stack.Prometheus{Interval: time.Second, Targets: []string{serveAddr}, RuleFiles: rules, Alertmanager: amAddr}.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "prometheus.yml")
+	write(t, path, cfg)
+	addr := freeAddr(t)
+	start(t, dir, "Prometheus", "/-/ready", addr, nil, bin, "--config.file="+path,
+		"--storage.tsdb.path="+filepath.Join(dir, "prometheus-data"), "--web.listen-address="+addr)
+	return addr
+}
+
+// start runs a program until the test ends and waits until it answers on readyPath.
+func start(t *testing.T, dir, name, readyPath, addr string, env []string, bin string, args ...string) {
+	t.Helper()
+	p, err := stack.Start(name, filepath.Join(dir, filepath.Base(bin)+".log"), env, bin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Stop(10 * time.Second); err != nil {
+			t.Error(err)
+		}
+		if t.Failed() {
+			t.Logf("%s log:\n%s", name, p.LogTail(30))
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := stack.WaitHTTP(ctx, "http://"+addr+readyPath, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	addr, err := stack.FreeAddr(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testWriter shows the webhook's messages in the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}
