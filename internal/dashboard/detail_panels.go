@@ -1,0 +1,103 @@
+package dashboard
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/grafana-tools/sdk"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// valueVsTarget draws the value against the dashed target line (the ramp shows as a slope),
+// the critical bound, the forecast to the end of the period and the previous period.
+func valueVsTarget() *sdk.Panel {
+	queries := []query{
+		{Expr: "kpi:value{" + kpiVar + "}", Legend: "Value"},
+		{Expr: "kpi:target{" + kpiVar + "}", Legend: "Target"},
+		{Expr: "kpi:critical{" + kpiVar + "}", Legend: "Critical"},
+		{Expr: "kpi:forecast{" + kpiVar + "}", Legend: "Forecast (end of period)"},
+		{Expr: "kpi:value{" + kpiVar + "} offset $__range", Legend: "Previous period"},
+		unitQuery(),
+	}
+	defaults := object{"custom": object{"lineWidth": 2, "fillOpacity": 0, "showPoints": "never", "spanNulls": true}}
+	return newPanel("timeseries", "Value against target", "The KPI (solid) against today's target (dashed), "+
+		"the critical bound (dotted red), the forecast for the end of the period and the same span one period earlier.",
+		queries, object{"options": timeseriesOptions(), "transformations": []any{unitFromData()},
+			"fieldConfig": fieldConfig(defaults,
+				lineOverride("B", colorTarget, "dash", 10, 10),
+				lineOverride("C", colorRed, "dot", 0, 10),
+				lineOverride("D", "purple", "dash", 4, 4),
+				lineOverride("E", "text", "dot", 2, 6))})
+}
+
+// lineOverride draws the series of query refID in a fixed colour and line style.
+func lineOverride(refID, color, fill string, dash, gap int) object {
+	return override("byFrameRefID", refID,
+		"color", object{"mode": "fixed", "fixedColor": color},
+		"custom.lineStyle", object{"fill": fill, "dash": []any{dash, gap}})
+}
+
+// supporting draws the supporting metrics of the selected KPI: one query per KPI and metric,
+// each returning data only while its KPI is selected.
+func supporting(m *spec.Model) *sdk.Panel {
+	var queries []query
+	for _, k := range m.KPIs {
+		gate := fmt.Sprintf(` and on () (kpi:info{kpi=%q} and on (kpi) kpi:info{%s})`, k.Name, kpiVar)
+		for _, name := range k.Supporting {
+			if expr, ok := m.SeriesExpr(name); ok {
+				queries = append(queries, query{Expr: expr + gate, Legend: supportingLegend(m, name)})
+			}
+		}
+	}
+	defaults := object{"unit": "short", "custom": object{"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}}
+	return newPanel("timeseries", "Supporting metrics", "The metrics the selected KPI's definition lists as supporting it.",
+		queries, object{"options": timeseriesOptions(), "fieldConfig": fieldConfig(defaults)})
+}
+
+// supportingLegend names a supporting series by its metric, and its labels when it has some.
+func supportingLegend(m *spec.Model, name string) string {
+	var labels []string
+	if x := m.Metric(name); x != nil {
+		labels = x.Labels
+	} else if k := m.KPI(name); k != nil {
+		labels = k.By
+	}
+	parts := []string{name}
+	for _, l := range labels {
+		parts = append(parts, "{{"+l+"}}")
+	}
+	return strings.Join(parts, " ")
+}
+
+// timeseriesOptions show a legend with the last value and a shared tooltip.
+func timeseriesOptions() object {
+	return object{
+		"legend":  object{"displayMode": "list", "placement": "bottom", "showLegend": true, "calcs": []any{"lastNotNull"}},
+		"tooltip": object{"mode": "multi", "sort": "none"},
+	}
+}
+
+// unitQuery returns the Grafana unit of the selected KPI, read from kpi:info's unit label, so
+// one dashboard shows every KPI in its own unit.
+func unitQuery() query {
+	expr := "kpi:info{" + kpiVar + "}"
+	units := make([]string, 0, len(grafanaUnits))
+	for u := range grafanaUnits {
+		units = append(units, u)
+	}
+	slices.Sort(units)
+	for _, u := range units {
+		expr = fmt.Sprintf(`label_replace(%s, "grafana_unit", %q, "unit", %q)`, expr, grafanaUnits[u], u)
+	}
+	return query{RefID: "unit", Expr: "max by (grafana_unit) (" + expr + ")", Instant: true, Table: true}
+}
+
+// unitFromData applies the unit query's result to the other queries' fields.
+func unitFromData() object {
+	return object{"id": "configFromData", "options": object{
+		"configRefId": "unit",
+		"mappings":    []any{object{"fieldName": "grafana_unit", "handlerKey": "unit"}},
+	}}
+}

@@ -1,0 +1,106 @@
+package dashboard
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/grafana-tools/sdk"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// team shows what one department owns or tracks: the KPIs it owns or contributes to, and
+// every metric it owns.
+func team(m *spec.Model, t *spec.Team) *sdk.Board {
+	title := t.Title
+	if title == "" {
+		title = t.Name
+	}
+	kpis := teamKPIs(m, t.Name)
+	b := newBoard(TeamUID(t.Name), title+": KPIs and metrics", []string{tagTeam, t.Name}, alertsOf(kpis))
+	var g grid
+	if len(kpis) > 0 {
+		g.row("KPIs")
+		g.add(statusTable(kpis), gridWidth, 3+len(kpis))
+		for _, k := range kpis {
+			g.add(kpiStat(k), 6, 5)
+		}
+	}
+	if metrics := teamMetrics(m, t.Name); len(metrics) > 0 {
+		g.row("Metrics")
+		for _, x := range metrics {
+			g.add(metricPanel(m, x), 12, 8)
+		}
+	}
+	if len(g.panels) == 0 {
+		g.add(textPanel("Nothing yet", "This team owns no KPI or metric.", "No KPI or metric names **"+t.Name+"** as its owner yet."), gridWidth, 3)
+	}
+	b.Panels = g.panels
+	return b
+}
+
+// alertsOf selects the firing alerts of the given KPIs, or matches nothing when there are none.
+func alertsOf(kpis []*spec.KPI) string {
+	if len(kpis) == 0 {
+		return `ALERTS{alertstate="firing",kpi="-"}`
+	}
+	return strings.Replace(selAny("ALERTS", kpis), "{", `{alertstate="firing",`, 1)
+}
+
+// teamKPIs lists the KPIs a team owns or contributes to.
+func teamKPIs(m *spec.Model, team string) []*spec.KPI {
+	var out []*spec.KPI
+	for _, k := range m.KPIs {
+		if k.Owner == team || slices.Contains(k.Contributors, team) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// teamMetrics lists the metrics a team owns.
+func teamMetrics(m *spec.Model, team string) []*spec.Metric {
+	var out []*spec.Metric
+	for _, x := range m.Metrics {
+		if x.Owner == team {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// statusTable lists the team's KPIs with their status in words on its colour.
+func statusTable(kpis []*spec.KPI) *sdk.Panel {
+	expr := fmt.Sprintf("max by (kpi, title) (%s * on (kpi) group_left (title) kpi:info)", selAny("kpi:status", kpis))
+	defaults := object{"mappings": []any{statusMapping()}, "color": object{"mode": "thresholds"},
+		"thresholds": thresholds(colorGreen), "custom": object{"align": "auto", "inspect": false}}
+	status := override("byName", "Status", "custom.cellOptions", object{"type": "color-background", "mode": "basic"})
+	return newPanel("table", "KPI status", "Status of the KPIs this team owns or contributes to: "+kpiList(kpis)+".",
+		[]query{{Expr: expr, Instant: true, Table: true}}, object{
+			"options":         object{"frameIndex": 0, "showHeader": true, "cellHeight": "sm"},
+			"fieldConfig":     fieldConfig(defaults, status),
+			"transformations": []any{statusColumns()},
+		})
+}
+
+// statusColumns keeps the KPI title and its status.
+func statusColumns() object {
+	return object{"id": "organize", "options": object{
+		"includeByName": object{"title": true, "Value": true},
+		"indexByName":   object{"title": 0, "Value": 1},
+		"renameByName":  object{"title": "KPI", "Value": "Status"},
+	}}
+}
+
+// metricPanel draws one metric over time in its unit, a series per label set.
+func metricPanel(m *spec.Model, x *spec.Metric) *sdk.Panel {
+	expr, _ := m.SeriesExpr(x.Name)
+	legend := x.Name
+	for _, l := range x.Labels {
+		legend += " {{" + l + "}}"
+	}
+	defaults := object{"unit": grafanaUnit(x.Unit), "custom": object{"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}}
+	return newPanel("timeseries", x.Name, metricDescription(m, x), []query{{Expr: expr, Legend: legend}},
+		object{"options": timeseriesOptions(), "fieldConfig": fieldConfig(defaults)})
+}
