@@ -1,0 +1,92 @@
+package promrules
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// The test objective runs from day 1 to the end of day 8 after the Unix epoch, since promtool
+// test rules evaluates from time 0: the period starts at 1d and ends at 9d.
+const (
+	periodStart = 24 * time.Hour
+	periodEnd   = 9 * 24 * time.Hour
+)
+
+// testModel is a small company with one KPI of every kind, both directions, a ramp, a
+// breakdown and a KPI without a critical bound, defaulted the way spec.Load would.
+func testModel() *spec.Model {
+	m := &spec.Model{
+		Settings: spec.Settings{
+			Namespace: "business",
+			Grafana:   spec.Grafana{URL: "https://grafana.example.com/"},
+			Rules: spec.RulesSettings{Interval: dur(10 * time.Minute), ForecastWindow: dur(time.Hour),
+				Labels: map[string]string{"tenant": "acme"}},
+		},
+		Teams: []*spec.Team{{Name: "growth"}, {Name: "support"}},
+		Objectives: []*spec.Objective{{Name: "grow", Title: "Grow", Owner: "growth",
+			Period: spec.Period{Start: day(periodStart), End: day(periodEnd - 24*time.Hour)}}},
+		Metrics: []*spec.Metric{
+			{Name: "churned", Source: "db", Query: "SELECT 1 AS value"},
+			{Name: "customers", Source: "db", Query: "SELECT 1 AS value"},
+			{Name: "first_response_seconds", Source: "db", Query: "SELECT 1 AS value", Labels: []string{"priority"}},
+			{Name: "orders", Source: "db", Query: "SELECT 1 AS value", Labels: []string{"channel", "country"}},
+			{Name: "sessions", Source: "db", Query: "SELECT 1 AS value", Labels: []string{"channel", "country"}},
+			{Name: "signups", Expr: "sum(web_signups_total)"},
+		},
+	}
+	m.KPIs = []*spec.KPI{
+		kpi("revenue_dollars", "Revenue", "dollars", spec.KindQuery, higher(ramp("100", "200")), "80"),
+		kpi("churn_ratio", "Churn", "ratio", spec.KindRatio, lower(fixed("0.05")), "0.08"),
+		kpi("response_seconds", "First response", "seconds", spec.KindMetric, lower(fixed("3600")), ""),
+		kpi("signup_growth_ratio", "Signup growth", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
+		kpi("customer_growth_ratio", "", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
+		kpi("margin_ratio", "Margin {{ oops", "ratio", spec.KindExpr, higher(fixed("0.4")), "0.3"),
+		kpi("conversion_ratio", "Conversion", "ratio", spec.KindRatio, higher(fixed("0.02")), "0.01"),
+	}
+	k := m.KPIs
+	k[0].Source, k[0].Query, k[0].Alert.Runbook = "db", "SELECT 1 AS value", "https://wiki.example.com/revenue"
+	k[1].Ratio = &spec.Ratio{Numerator: "churned", Denominator: "customers"}
+	k[2].Metric, k[2].Owner = "first_response_seconds", "support"
+	k[3].Growth = &spec.Growth{Metric: "signups", Over: dur(24 * time.Hour)}
+	k[4].Growth = &spec.Growth{Metric: "customers", Over: dur(24 * time.Hour)}
+	k[5].Expr = "(sum(business_revenue_30d) - sum(business_cost_30d)) / sum(business_revenue_30d)"
+	k[6].Ratio, k[6].By = &spec.Ratio{Numerator: "orders", Denominator: "sessions"}, []string{"channel"}
+	return m
+}
+
+// kpi is a KPI of the objective "grow" owned by growth, with the loader's alert defaults.
+func kpi(name, title, unit string, kind spec.KPIKind, t spec.Target, critical string) *spec.KPI {
+	k := &spec.KPI{Name: name, Title: title, Objective: "grow", Owner: "growth", Unit: unit, Kind: kind, Target: t,
+		Alert: spec.Alert{For: dur(30 * time.Minute), AbsentFor: dur(30 * time.Minute)}}
+	if critical != "" {
+		c := number(critical)
+		k.Critical = &c
+	}
+	return k
+}
+
+func higher(t spec.Target) spec.Target { t.Direction = spec.Higher; return t }
+func lower(t spec.Target) spec.Target  { t.Direction = spec.Lower; return t }
+func fixed(v string) spec.Target       { n := number(v); return spec.Target{Value: &n} }
+
+func ramp(from, to string) spec.Target {
+	f, t := number(from), number(to)
+	return spec.Target{From: &f, To: &t}
+}
+
+// number is a spec.Number as the loader keeps it: the value and the text as written.
+func number(s string) spec.Number {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		panic(err)
+	}
+	return spec.Number{Value: v, Text: s}
+}
+
+func dur(d time.Duration) model.Duration { return model.Duration(d) }
+
+func day(d time.Duration) spec.Date { return spec.Date{Time: time.Unix(0, 0).UTC().Add(d)} }

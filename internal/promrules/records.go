@@ -1,0 +1,117 @@
+package promrules
+
+import (
+	"strconv"
+
+	"github.com/prometheus/prometheus/model/rulefmt"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// Names of the recorded series, shared by every KPI and told apart by the kpi label.
+const (
+	SeriesValue      = "kpi:value"
+	SeriesTarget     = "kpi:target"
+	SeriesCritical   = "kpi:critical"
+	SeriesAttainment = "kpi:attainment:ratio"
+	SeriesStatus     = "kpi:status"
+	SeriesForecast   = "kpi:forecast"
+	SeriesInfo       = "kpi:info"
+)
+
+// recordings builds the KPI's recording rules in evaluation order: each reads only series
+// recorded before it.
+func recordings(m *spec.Model, o *spec.Objective, k *spec.KPI) ([]rulefmt.Rule, error) {
+	value, err := valueExpr(m, k)
+	if err != nil {
+		return nil, err
+	}
+	rec := func(name, expr string) rulefmt.Rule {
+		return rulefmt.Rule{Record: name, Expr: expr, Labels: ruleLabels(m, map[string]string{"kpi": k.Name})}
+	}
+	out := []rulefmt.Rule{rec(SeriesValue, value), rec(SeriesTarget, targetExpr(o, k.Target))}
+	if k.Critical != nil {
+		out = append(out, rec(SeriesCritical, "vector("+num(*k.Critical)+")"))
+	}
+	out = append(out,
+		rec(SeriesAttainment, attainmentExpr(k)),
+		rec(SeriesStatus, statusExpr(k)),
+		rec(SeriesForecast, forecastExpr(m, o, k)))
+	info := rec(SeriesInfo, "vector(1)")
+	info.Labels = ruleLabels(m, infoLabels(k))
+	return append(out, info), nil
+}
+
+// sel selects a kpi:* series of one KPI.
+func sel(series string, k *spec.KPI) string { return series + `{kpi="` + k.Name + `"}` }
+
+// num writes a number as the user did; models built in Go may leave Text empty.
+func num(n spec.Number) string {
+	if n.Text != "" {
+		return n.Text
+	}
+	return strconv.FormatFloat(n.Value, 'g', -1, 64)
+}
+
+// unix is an instant as PromQL compares it with time().
+func unix(p int64) string { return strconv.FormatInt(p, 10) }
+
+// targetExpr is today's target: constant, or for a ramp the straight line from `from` at the
+// start of the period to `to` at its end, held flat before and after.
+func targetExpr(o *spec.Objective, t spec.Target) string {
+	if !t.IsRamp() {
+		return "vector(" + num(t.Final()) + ")"
+	}
+	start, end := o.Period.StartTime().Unix(), o.Period.EndTime().Unix()
+	from, to := num(*t.From), num(*t.To)
+	progress := "clamp(vector((time() - " + unix(start) + ") / " + unix(end-start) + "), 0, 1)"
+	return from + " + (" + to + " - " + from + ") * " + progress
+}
+
+// attainmentExpr turns value against target so that 1 or more means met: value / target when
+// higher is better, target / value when lower is. A zero divisor leaves no attainment.
+func attainmentExpr(k *spec.KPI) string {
+	value, target := sel(SeriesValue, k), sel(SeriesTarget, k)
+	if k.Target.Direction == spec.Lower {
+		return target + " / on(kpi) group_right() (" + value + " != 0)"
+	}
+	return value + " / on(kpi) group_left() (" + target + " != 0)"
+}
+
+// statusExpr adds one for a missed target and one more for a crossed critical bound: 0 green,
+// 1 amber, 2 red. Validation keeps critical beyond the target, so red implies amber.
+func statusExpr(k *spec.KPI) string {
+	op := " < bool on(kpi) group_left "
+	if k.Target.Direction == spec.Lower {
+		op = " > bool on(kpi) group_left "
+	}
+	value := sel(SeriesValue, k)
+	expr := "(" + value + op + sel(SeriesTarget, k) + ")"
+	if k.Critical != nil {
+		expr += " + (" + value + op + sel(SeriesCritical, k) + ")"
+	}
+	return expr
+}
+
+// forecastExpr projects the value linearly to the end of the period from the last
+// forecast_window; once the period is over, the forecast is the value itself.
+func forecastExpr(m *spec.Model, o *spec.Objective, k *spec.KPI) string {
+	end := unix(o.Period.EndTime().Unix())
+	value := sel(SeriesValue, k)
+	window := m.Settings.Rules.ForecastWindow.String()
+	running := "predict_linear(" + value + "[" + window + "], " + end + " - time()) and on() (vector(time()) < " + end + ")"
+	return running + " or " + value + " and on() (vector(time()) >= " + end + ")"
+}
+
+// infoLabels describe the KPI on kpi:info, for joins in dashboards and alerts.
+func infoLabels(k *spec.KPI) map[string]string {
+	out := map[string]string{"kpi": k.Name, "objective": k.Objective, "owner": k.Owner,
+		"direction": string(k.Target.Direction)}
+	if k.Title != "" {
+		out["title"] = k.Title
+	}
+	if k.Unit != "" {
+		out["unit"] = k.Unit
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package promrules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// valueExpr is the PromQL of kpi:value: the KPI reduced to one series with sum(), or to one
+// series per combination of its `by` labels. Ratios divide sums and never average ratios.
+func valueExpr(m *spec.Model, k *spec.KPI) (string, error) {
+	switch k.Kind {
+	case spec.KindQuery:
+		return reduce(k, m.GaugeName(k.Name)), nil
+	case spec.KindMetric:
+		x, err := series(m, k.Metric)
+		return reduce(k, x), err
+	case spec.KindRatio:
+		return ratioExpr(m, k)
+	case spec.KindGrowth:
+		return growthExpr(m, k)
+	case spec.KindExpr:
+		return reduce(k, k.Expr), nil
+	}
+	return "", fmt.Errorf("unknown kind %q", k.Kind)
+}
+
+// reduce sums x into one series, or by the KPI's breakdown labels.
+func reduce(k *spec.KPI, x string) string {
+	if len(k.By) == 0 {
+		return "sum(" + x + ")"
+	}
+	return "sum by (" + strings.Join(k.By, ", ") + ") (" + x + ")"
+}
+
+// series selects a metric or KPI by name, or fails when the name is unknown.
+func series(m *spec.Model, name string) (string, error) {
+	x, ok := m.SeriesExpr(name)
+	if !ok {
+		return "", fmt.Errorf("no metric or KPI named %q", name)
+	}
+	return x, nil
+}
+
+// ratioExpr is sum(numerator) / sum(denominator); a zero denominator leaves no value rather
+// than +Inf or NaN, so that dashboards and status never show a meaningless number.
+func ratioExpr(m *spec.Model, k *spec.KPI) (string, error) {
+	if k.Ratio == nil {
+		return "", fmt.Errorf("ratio kind without ratio")
+	}
+	num, err := series(m, k.Ratio.Numerator)
+	if err != nil {
+		return "", err
+	}
+	den, err := series(m, k.Ratio.Denominator)
+	if err != nil {
+		return "", err
+	}
+	return reduce(k, num) + " / (" + reduce(k, den) + " != 0)", nil
+}
+
+// growthExpr is the relative change over growth.over: (now - then) / then, with no value when
+// "then" is zero.
+func growthExpr(m *spec.Model, k *spec.KPI) (string, error) {
+	if k.Growth == nil || k.Growth.Over <= 0 {
+		return "", fmt.Errorf("growth kind without a positive growth.over")
+	}
+	x, err := series(m, k.Growth.Metric)
+	if err != nil {
+		return "", err
+	}
+	then := reduce(k, offset(x, k.Growth.Over.String()))
+	return "(" + reduce(k, x) + " - " + then + ") / (" + then + " != 0)", nil
+}
+
+// offset shifts x back by d. A plain selector takes the offset modifier; a parenthesised
+// expression (a PromQL-backed metric) cannot in Prometheus 2, so it reads the last value of a
+// subquery at that time instead.
+func offset(x, d string) string {
+	if strings.HasPrefix(x, "(") {
+		return "last_over_time(" + x + "[5m:1m] offset " + d + ")"
+	}
+	return x + " offset " + d
+}
