@@ -69,7 +69,7 @@ func dashboardConfigMaps(m *spec.Model, files []output.File) []object {
 // GrafanaDashboard resources, for clusters where the operator runs Grafana.
 func grafanaOperatorOverlay(m *spec.Model, files []output.File) ([]output.File, error) {
 	const dir = kubeDir + "overlays/grafana-operator/"
-	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../.."}}
+	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../../base"}}
 	var docs []any
 	for _, d := range dashboards(files) {
 		docs = append(docs, grafanaDashboard(m, d))

@@ -10,6 +10,7 @@ import (
 
 const (
 	kubeDir      = "deploy/kubernetes/"
+	baseDir      = kubeDir + "base/"
 	kustomizeAPI = "kustomize.config.k8s.io/v1beta1"
 )
 
@@ -18,7 +19,7 @@ func kubernetesFiles(m *spec.Model, in inputs) ([]output.File, error) {
 	var out []output.File
 	add := func(name string, header string, docs ...any) error {
 		data, err := marshal(header, docs...)
-		out = append(out, output.File{Path: kubeDir + name, Data: data})
+		out = append(out, output.File{Path: baseDir + name, Data: data})
 		return err
 	}
 	base := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"kpic.yaml", "alertmanagerconfig.yaml"}}
@@ -43,7 +44,7 @@ func kubernetesFiles(m *spec.Model, in inputs) ([]output.File, error) {
 	out = append(out, definitionCopies(in.definitions)...)
 	base.ConfigMapGenerator = []configMapArgs{{Name: definitionsConfigMap, Files: definitionKeys(in.definitions)}}
 	base.Images = []image{{Name: appName, NewName: Image, NewTag: "latest"}}
-	if err := add("kustomization.yaml", generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes (see docs/deploy.md)\n", base); err != nil {
+	if err := add("kustomization.yaml", generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes/base (see docs/deploy.md)\n", base); err != nil {
 		return nil, err
 	}
 	overlay, err := grafanaOperatorOverlay(m, in.dashboards)
@@ -78,12 +79,12 @@ type patch struct {
 	Patch string `yaml:"patch"`
 }
 
-// definitionCopies puts the definition files beside the kustomization: kustomize refuses to
+// definitionCopies puts the definition files below the base: kustomize refuses to
 // read files outside its folder, and the ConfigMap must hold what the rules were built from.
 func definitionCopies(defs []output.File) []output.File {
 	out := make([]output.File, 0, len(defs))
 	for _, f := range defs {
-		out = append(out, output.File{Path: kubeDir + f.Path, Data: f.Data})
+		out = append(out, output.File{Path: baseDir + f.Path, Data: f.Data})
 	}
 	return out
 }

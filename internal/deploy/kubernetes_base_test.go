@@ -11,7 +11,7 @@ import (
 )
 
 func TestKustomizeBaseRendersTheExporterRulesDashboardsAndRoutes(t *testing.T) {
-	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/base")
 	want := map[string]int{"Deployment": 1, "Service": 1, "ServiceMonitor": 1, "PrometheusRule": 2,
 		"AlertmanagerConfig": 1, "ConfigMap": 3}
 	for kind, n := range want {
@@ -25,7 +25,7 @@ func TestKustomizeBaseRendersTheExporterRulesDashboardsAndRoutes(t *testing.T) {
 }
 
 func TestDeploymentRunsHardenedAndReadsTheGeneratedConfigMap(t *testing.T) {
-	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/base")
 	d := byKind(rs, "Deployment")[0].obj.(*appsv1.Deployment)
 	pod := d.Spec.Template.Spec
 	c := pod.Containers[0]
@@ -66,7 +66,7 @@ func generatedDefinitions(t *testing.T, rs []rendered) *corev1.ConfigMap {
 }
 
 func TestDeploymentTakesEachDSNVariableFromTheSecret(t *testing.T) {
-	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/base")
 	c := byKind(rs, "Deployment")[0].obj.(*appsv1.Deployment).Spec.Template.Spec.Containers[0]
 	var names []string
 	for _, e := range c.Env {
@@ -87,7 +87,7 @@ func TestDeploymentTakesEachDSNVariableFromTheSecret(t *testing.T) {
 
 func TestPrometheusRulesCarryTheGeneratedGroups(t *testing.T) {
 	files := buildSmall(t, "")
-	rs := kustomizeBuild(t, files, "deploy/kubernetes")
+	rs := kustomizeBuild(t, files, "deploy/kubernetes/base")
 	var groups []string
 	for _, r := range byKind(rs, "PrometheusRule") {
 		for _, g := range r.obj.(*monv1.PrometheusRule).Spec.Groups {
@@ -101,7 +101,7 @@ func TestPrometheusRulesCarryTheGeneratedGroups(t *testing.T) {
 }
 
 func TestDashboardConfigMapsAreLabelledForTheGrafanaSidecar(t *testing.T) {
-	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes")
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/base")
 	n := 0
 	for _, r := range byKind(rs, "ConfigMap") {
 		cm := r.obj.(*corev1.ConfigMap)
