@@ -35,7 +35,9 @@ func newBoard(uid, title string, tags []string, alertsExpr string) *sdk.Board {
 
 // datasourceVar lets users pick the Prometheus that evaluates the kpic rules.
 func datasourceVar() sdk.TemplateVar {
-	return sdk.TemplateVar{Name: "datasource", Label: "Prometheus", Type: "datasource", Query: "prometheus"}
+	one := int64(1)
+	return sdk.TemplateVar{Name: "datasource", Label: "Prometheus", Type: "datasource", Query: "prometheus",
+		Refresh: sdk.BoolInt{Value: &one}}
 }
 
 // builtinAnnotation keeps Grafana's own annotations and alerts on the time series panels.

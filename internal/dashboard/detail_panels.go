@@ -17,8 +17,8 @@ func valueVsTarget() *sdk.Panel {
 		{Expr: "kpi:value{" + kpiVar + "}", Legend: "Value"},
 		{Expr: "kpi:target{" + kpiVar + "}", Legend: "Target"},
 		{Expr: "kpi:critical{" + kpiVar + "}", Legend: "Critical"},
-		{Expr: "kpi:forecast{" + kpiVar + "}", Legend: "Forecast (end of period)"},
-		{Expr: "kpi:value{" + kpiVar + "} offset $__range", Legend: "Previous period"},
+		{Expr: "kpi:forecast{" + kpiVar + "}", Legend: forecastLegend},
+		{Expr: "kpi:value{" + kpiVar + "} offset $__range", Legend: previousLegend},
 		unitQuery(),
 	}
 	defaults := object{"custom": object{"lineWidth": 2, "fillOpacity": 0, "showPoints": "never", "spanNulls": true}}
@@ -26,15 +26,21 @@ func valueVsTarget() *sdk.Panel {
 		"the critical bound (dotted red), the forecast for the end of the period and the same span one period earlier.",
 		queries, object{"options": timeseriesOptions(), "transformations": []any{unitFromData()},
 			"fieldConfig": fieldConfig(defaults,
-				lineOverride("B", colorTarget, "dash", 10, 10),
-				lineOverride("C", colorRed, "dot", 0, 10),
-				lineOverride("D", "purple", "dash", 4, 4),
-				lineOverride("E", "text", "dot", 2, 6))})
+				lineOverride("Target", colorTarget, "dash", 10, 10),
+				lineOverride("Critical", colorRed, "dot", 0, 10),
+				lineOverride(forecastLegend, "purple", "dash", 4, 4),
+				lineOverride(previousLegend, "text", "dot", 2, 6))})
 }
 
-// lineOverride draws the series of query refID in a fixed colour and line style.
-func lineOverride(refID, color, fill string, dash, gap int) object {
-	return override("byFrameRefID", refID,
+// Legends of the detail chart's series, which its overrides match by name.
+const (
+	forecastLegend = "Forecast (end of period)"
+	previousLegend = "Previous period"
+)
+
+// lineOverride draws the series named legend in a fixed colour and line style.
+func lineOverride(legend, color, fill string, dash, gap int) object {
+	return override(legend,
 		"color", object{"mode": "fixed", "fixedColor": color},
 		"custom.lineStyle", object{"fill": fill, "dash": []any{dash, gap}})
 }

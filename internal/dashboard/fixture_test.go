@@ -46,8 +46,8 @@ func smallKPIs() []*spec.KPI {
 	return []*spec.KPI{
 		{Name: "mrr_dollars", Title: "Monthly recurring revenue", Description: "Sum of active subscriptions.",
 			Objective: "grow_revenue", Owner: "growth", Unit: "dollars", Kind: spec.KindQuery, Source: "warehouse",
-			Query:  "SELECT sum(amount) AS value FROM s",
-			Target: spec.Target{Direction: spec.Higher, From: num("100000", 100000), To: num("115000", 115000)},
+			Query:    "SELECT sum(amount) AS value FROM s",
+			Target:   spec.Target{Direction: spec.Higher, From: num("100000", 100000), To: num("115000", 115000)},
 			Critical: num("90000", 90000), Supporting: []string{"active_subscriptions"},
 			Alert: spec.Alert{Runbook: "https://wiki.example.com/mrr"}},
 		{Name: "churn_ratio", Title: "Customer churn rate", Objective: "grow_revenue", Owner: "growth",
@@ -60,7 +60,7 @@ func smallKPIs() []*spec.KPI {
 			Target: spec.Target{Direction: spec.Higher, Value: num("500", 500)}},
 		{Name: "shop_error_ratio", Title: "Shop error rate", Objective: "happy_customers", Owner: "support",
 			Unit: "ratio", Kind: spec.KindExpr, Expr: "sum(business_http_errors_ratio)",
-			Target: spec.Target{Direction: spec.Lower, Value: num("0.01", 0.01)},
+			Target:     spec.Target{Direction: spec.Lower, Value: num("0.01", 0.01)},
 			Supporting: []string{"http_errors_ratio", "mrr_dollars"}, Dashboard: spec.KPIDashboard{Decimals: new(2)}},
 	}
 }

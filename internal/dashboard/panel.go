@@ -107,11 +107,13 @@ func detailURL(kpi string) string {
 	return "/d/" + detailUID + "/kpi?${__url_time_range}&${datasource:queryparam}&var-kpi=" + url.QueryEscape(kpi)
 }
 
-// override sets properties (id, value pairs) on the fields matched by matcher id and options.
-func override(matcher string, options any, props ...any) object {
+// override sets properties (id, value pairs) on the fields named name. It matches with byNames,
+// whose options are an object as the dashboard schema requires (byName takes a bare string).
+func override(name string, props ...any) object {
 	list := []any{}
 	for i := 0; i+1 < len(props); i += 2 {
 		list = append(list, object{"id": props[i], "value": props[i+1]})
 	}
-	return object{"matcher": object{"id": matcher, "options": options}, "properties": list}
+	options := object{"mode": "include", "names": []any{name}}
+	return object{"matcher": object{"id": "byNames", "options": options}, "properties": list}
 }

@@ -75,7 +75,7 @@ func statusTable(kpis []*spec.KPI) *sdk.Panel {
 	expr := fmt.Sprintf("max by (kpi, title) (%s * on (kpi) group_left (title) kpi:info)", selAny("kpi:status", kpis))
 	defaults := object{"mappings": []any{statusMapping()}, "color": object{"mode": "thresholds"},
 		"thresholds": thresholds(colorGreen), "custom": object{"align": "auto", "inspect": false}}
-	status := override("byName", "Status", "custom.cellOptions", object{"type": "color-background", "mode": "basic"})
+	status := override("Status", "custom.cellOptions", object{"type": "color-background", "mode": "basic"})
 	return newPanel("table", "KPI status", "Status of the KPIs this team owns or contributes to: "+kpiList(kpis)+".",
 		[]query{{Expr: expr, Instant: true, Table: true}}, object{
 			"options":         object{"frameIndex": 0, "showHeader": true, "cellHeight": "sm"},

@@ -1,0 +1,76 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// generated builds m and decodes every dashboard as plain JSON, keyed by path; the tests
+// never read dashboards back through sdk types.
+func generated(t *testing.T, m *spec.Model) map[string]object {
+	t.Helper()
+	files, err := Build(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]object{}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, ".json") {
+			continue
+		}
+		var doc object
+		if err := json.Unmarshal(f.Data, &doc); err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		out[f.Path] = doc
+	}
+	return out
+}
+
+// panelsOf lists a dashboard's panels, those nested in rows included.
+func panelsOf(doc object) []object {
+	var out []object
+	for _, p := range list(doc["panels"]) {
+		out = append(out, p)
+		out = append(out, list(p["panels"])...)
+	}
+	return out
+}
+
+// exprsOf lists the PromQL of a dashboard's targets and annotations, with where it comes from.
+func exprsOf(doc object) map[string]string {
+	out := map[string]string{}
+	for _, p := range panelsOf(doc) {
+		for _, tg := range list(p["targets"]) {
+			out[p["title"].(string)+"/"+tg["refId"].(string)] = tg["expr"].(string)
+		}
+	}
+	annotations, _ := doc["annotations"].(object)
+	for _, a := range list(annotations["list"]) {
+		if e, ok := a["expr"].(string); ok {
+			out["annotation "+a["name"].(string)] = e
+		}
+	}
+	return out
+}
+
+// linkURLs lists the urls of a dashboard's links and of its panels' data links.
+func linkURLs(doc object) []string {
+	var out []string
+	for _, l := range list(doc["links"]) {
+		if u, ok := l["url"].(string); ok {
+			out = append(out, u)
+		}
+	}
+	for _, p := range panelsOf(doc) {
+		fc, _ := p["fieldConfig"].(object)
+		defaults, _ := fc["defaults"].(object)
+		for _, l := range list(defaults["links"]) {
+			out = append(out, l["url"].(string))
+		}
+	}
+	return out
+}
