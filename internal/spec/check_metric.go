@@ -1,0 +1,48 @@
+package spec
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// metric checks one metric: its name, its one way of being read, and what it refers to.
+func (c *checker) metric(x *Metric) {
+	what := fmt.Sprintf("metric %q", x.Name)
+	c.required(x.Meta, what, "name", x.Name != "")
+	c.required(x.Meta, what, "help", strings.TrimSpace(x.Help) != "")
+	c.seriesNameOK(x.Meta, "metric", x.Name)
+	c.ref(x.Meta, "owner", what, "team", x.Owner)
+	c.unit(x.Meta, what, x.Unit)
+	switch hasQuery, hasExpr := x.Has("query") || x.Query != "", x.Has("expr") || x.Expr != ""; {
+	case hasQuery && hasExpr:
+		c.errorf(x.At("expr"), "%s sets both query and expr; a metric is read either by SQL (query) or from Prometheus (expr)", what)
+	case hasQuery:
+		c.sqlQuery(x.Meta, what, x.Source, x.Query, x.Labels)
+	case hasExpr:
+		c.promQL(x.Meta, "expr", what, x.Expr)
+	default:
+		c.errorf(x.Pos, "%s needs a query (SQL, with a source) or an expr (PromQL)", what)
+	}
+}
+
+// sqlQuery checks what an SQL-backed metric or KPI needs: a source, a query and valid labels.
+func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []string) {
+	if c.required(meta, what, "source", source != "") {
+		c.ref(meta, "source", what, "source", source)
+	}
+	if strings.TrimSpace(query) == "" {
+		c.errorf(meta.At("query"), "query of %s is empty", what)
+	}
+	c.labelNames(meta, "labels", what, labels)
+	if i := slices.Index(labels, "value"); i >= 0 {
+		c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s: the value column is the sample, not a label", "value", what)
+	}
+}
+
+// unit checks a unit against Units.
+func (c *checker) unit(meta Meta, what, unit string) {
+	if unit != "" && !slices.Contains(Units, unit) {
+		c.errorf(meta.At("unit"), "unknown unit %q in %s; use one of %s%s", unit, what, joinOr(Units), didYouMean(unit, Units))
+	}
+}

@@ -1,0 +1,102 @@
+package spec
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// settings checks the project-wide options.
+func (c *checker) settings(s *Settings) {
+	if !labelName.MatchString(s.Namespace) {
+		c.errorf(s.At("namespace"), "invalid namespace %q: it prefixes metric names, so use a snake_case name like business", s.Namespace)
+	}
+	if s.Grafana.URL != "" {
+		c.httpURL(s.Grafana.At("url"), "grafana url", s.Grafana.URL)
+	}
+	formats := []string{"prometheus", "mimir", "thanos"}
+	if !slices.Contains(formats, s.Rules.Format) {
+		c.errorf(s.Rules.At("format"), "unknown rules format %q; use one of %s%s", s.Rules.Format, joinOr(formats), didYouMean(s.Rules.Format, formats))
+	}
+	for _, name := range sortedKeys(s.Rules.Labels) {
+		c.labelName(s.Rules.At("labels"), "labels of rules settings", name)
+	}
+	for key, v := range map[string]int{"series_limit": s.Exporter.SeriesLimit, "stale_intervals": s.Exporter.StaleIntervals} {
+		if v < 0 {
+			c.errorf(s.Exporter.At(key), "%s of exporter settings must be positive, got %d", key, v)
+		}
+	}
+}
+
+// team checks a team: a name and a Slack channel its alerts go to.
+func (c *checker) team(t *Team) {
+	what := fmt.Sprintf("team %q", t.Name)
+	c.required(t.Meta, what, "name", t.Name != "")
+	c.idOK(t.Meta, "team", t.Name)
+	if !c.required(t.Meta, what, "slack_channel", t.SlackChannel != "") {
+		if t.Has("slack_channel") {
+			c.errorf(t.At("slack_channel"), "slack_channel of %s is empty; quote it, as in \"#growth\", since # starts a YAML comment", what)
+		}
+		return
+	}
+	if !slackChannel.MatchString(t.SlackChannel) && !slackChannelID.MatchString(t.SlackChannel) {
+		c.errorf(t.At("slack_channel"), "invalid slack_channel %q in %s: use #name (lowercase letters, digits, - and _, up to 80) or a channel ID like C0123ABCD%s",
+			t.SlackChannel, what, channelHint(t.SlackChannel))
+	}
+}
+
+var (
+	slackChannel   = regexp.MustCompile(`^#[a-z0-9_][a-z0-9_-]{0,79}$`)
+	slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{8,20}$`)
+)
+
+// channelHint suggests the fixed channel when only the # or the case is wrong.
+func channelHint(ch string) string {
+	fixed := "#" + strings.ToLower(strings.TrimPrefix(ch, "#"))
+	if slackChannel.MatchString(fixed) {
+		return fmt.Sprintf("; did you mean %q?", fixed)
+	}
+	return ""
+}
+
+// objective checks an objective: title, owner and a period whose end is not before its start.
+func (c *checker) objective(o *Objective) {
+	what := fmt.Sprintf("objective %q", o.Name)
+	c.required(o.Meta, what, "name", o.Name != "")
+	c.idOK(o.Meta, "objective", o.Name)
+	c.required(o.Meta, what, "title", o.Title != "")
+	if c.required(o.Meta, what, "owner", o.Owner != "") {
+		c.ref(o.Meta, "owner", what, "team", o.Owner)
+	}
+	if !c.required(o.Meta, what, "period", o.Has("period")) {
+		return
+	}
+	p := o.Period
+	if p.Pos.Line == 0 {
+		p.Pos = o.At("period")
+	}
+	okStart := c.required(p.Meta, "period of "+what, "start", !p.Start.IsZero())
+	okEnd := c.required(p.Meta, "period of "+what, "end", !p.End.IsZero())
+	if okStart && okEnd && p.End.Before(p.Start.Time) {
+		c.errorf(p.At("end"), "period of %s ends (%s) before it starts (%s)", what, p.End.Format("2006-01-02"), p.Start.Format("2006-01-02"))
+	}
+}
+
+// httpURL checks that a link is an absolute http or https URL.
+func (c *checker) httpURL(p Pos, what, raw string) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		c.errorf(p, "%s must be an absolute http(s) URL like https://wiki.example.com/page, got %q", what, raw)
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

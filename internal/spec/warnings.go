@@ -1,0 +1,51 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MaxKPIsPerObjective is how many KPIs an objective may have before kpic warns: KPIs are the
+// few numbers that matter, not every metric.
+const MaxKPIsPerObjective = 5
+
+// warnings reports what is allowed but against good practice.
+func (c *checker) warnings() {
+	perObjective := map[string]int{}
+	for _, k := range c.m.KPIs {
+		perObjective[k.Objective]++
+		if len(k.Supporting) == 0 && k.Name != "" {
+			c.warnf(k.Pos, "kpi %q lists no supporting metrics; name the metrics that explain its moves", k.Name)
+		}
+		if k.Kind == KindQuery {
+			c.naming(k.Meta, fmt.Sprintf("kpi %q", k.Name), k.Name, k.Unit)
+		}
+	}
+	for _, o := range c.m.Objectives {
+		if n := perObjective[o.Name]; n > MaxKPIsPerObjective && o.Name != "" {
+			c.warnf(o.At("name"), "objective %q has %d KPIs; keep KPIs few (at most %d per objective) and make the rest metrics", o.Name, n, MaxKPIsPerObjective)
+		}
+	}
+	for _, x := range c.m.Metrics {
+		c.naming(x.Meta, fmt.Sprintf("metric %q", x.Name), x.Name, x.Unit)
+	}
+}
+
+// naming checks a series name against Prometheus naming conventions: base unit suffixes, no
+// _total on a gauge, no repeated namespace prefix.
+func (c *checker) naming(meta Meta, what, name, unit string) {
+	if name == "" {
+		return
+	}
+	for _, u := range []string{"seconds", "ratio", "bytes"} {
+		if unit == u && !strings.HasSuffix(name, "_"+u) {
+			c.warnf(meta.At("name"), "%s has unit %s; Prometheus convention is to end its name with _%s", what, u, u)
+		}
+	}
+	if strings.HasSuffix(name, "_total") {
+		c.warnf(meta.At("name"), "%s ends in _total, which Prometheus reserves for counters; kpic exports gauges", what)
+	}
+	if ns := c.m.Settings.Namespace; strings.HasPrefix(name, ns+"_") {
+		c.warnf(meta.At("name"), "%s starts with the namespace %q, which kpic already adds (%s_%s)", what, ns, ns, name)
+	}
+}
