@@ -1,0 +1,58 @@
+package source
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"time"
+)
+
+// guard makes the database itself stop the statement at the timeout: PostgreSQL through a
+// transaction-local statement_timeout (its cancel request is sent too, see postgresConnector),
+// MySQL and MariaDB through KILL QUERY from a side connection, since dropping the client
+// connection does not stop a running statement there. The returned stop waits for a kill in
+// progress, so the connection is never reused while it is being killed.
+func (s *Source) guard(ctx context.Context, tx *sql.Tx, timeout time.Duration) (stop func(), err error) {
+	switch s.Driver {
+	case "postgres":
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", timeout.Milliseconds()))
+		return func() {}, err
+	case "mysql":
+		return s.killOnTimeout(ctx, tx)
+	}
+	return func() {}, nil
+}
+
+func (s *Source) killOnTimeout(ctx context.Context, tx *sql.Tx) (func(), error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+		return nil, err
+	}
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		if ctx.Err() == context.DeadlineExceeded {
+			s.kill(id)
+		}
+	})
+	return func() {
+		if !stop() {
+			<-done
+		}
+	}, nil
+}
+
+// kill runs KILL QUERY on a fresh connection outside the pool, which may be exhausted.
+func (s *Source) kill(id int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := s.connector.Connect(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	if ex, ok := c.(driver.ExecerContext); ok {
+		_, _ = ex.ExecContext(ctx, fmt.Sprintf("KILL QUERY %d", id), nil)
+	}
+}

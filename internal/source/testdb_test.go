@@ -1,0 +1,99 @@
+package source_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kpic/kpic/internal/source"
+	"github.com/kpic/kpic/internal/spec"
+	_ "modernc.org/sqlite"
+)
+
+// testDB is one real database under test: an admin handle that may write, and how kpic sees it.
+type testDB struct {
+	driver string
+	admin  *sql.DB
+	dsn    string
+}
+
+const (
+	postgresDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	mysqlDSN    = "root@tcp(127.0.0.1:3306)/test"
+)
+
+// testDBs returns SQLite and, when reachable, PostgreSQL and MariaDB. An unreachable server
+// skips its subtests, or fails them when CI=true.
+func testDBs(t *testing.T) []testDB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.db")
+	dbs := []testDB{{driver: "sqlite", admin: openAdmin(t, "sqlite", path), dsn: path}}
+	for _, d := range []testDB{{driver: "postgres", dsn: postgresDSN}, {driver: "mysql", dsn: mysqlDSN}} {
+		d.admin = openAdmin(t, d.driver, d.dsn)
+		dbs = append(dbs, d)
+	}
+	return dbs
+}
+
+// openAdmin returns a writable handle, or nil when the server is unreachable.
+func openAdmin(t *testing.T, driver, dsn string) *sql.DB {
+	t.Helper()
+	name := map[string]string{"sqlite": "sqlite", "postgres": "pgx", "mysql": "mysql"}[driver]
+	db, err := sql.Open(name, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", driver, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		return nil
+	}
+	return db
+}
+
+// need skips (or fails under CI) a subtest whose database is unreachable.
+func (d testDB) need(t *testing.T) {
+	t.Helper()
+	if d.admin != nil {
+		return
+	}
+	msg := fmt.Sprintf("%s is not reachable on 127.0.0.1; install and start it (see docs/serve.md) to run this test", d.driver)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// open gives kpic's read-only view of d.
+func (d testDB) open(t *testing.T) *source.Source {
+	t.Helper()
+	s, err := source.Open(&spec.Source{Name: "db", Driver: d.driver, DSN: spec.Secret(d.dsn)}, source.OSEnv())
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// table creates a fresh table with one row (n = 1) and drops it after the test.
+func (d testDB) table(t *testing.T) string {
+	t.Helper()
+	name := fmt.Sprintf("kpic_test_%d", rand.Uint32())
+	mustExec(t, d.admin, "CREATE TABLE "+name+" (n INTEGER)")
+	mustExec(t, d.admin, "INSERT INTO "+name+" (n) VALUES (1)")
+	t.Cleanup(func() { d.admin.Exec("DROP TABLE IF EXISTS " + name) })
+	return name
+}
+
+func mustExec(t *testing.T, db *sql.DB, q string) {
+	t.Helper()
+	if _, err := db.Exec(q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
