@@ -1,0 +1,97 @@
+//go:build e2e && unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestDemoTurnsChurnRedAndStopsCleanly runs the demo as `make demo` does, waits for the churn
+// alert's Slack message in its output (the demo's promise: within about two minutes), stops it
+// as Ctrl-C does, and checks nothing it started still answers.
+func TestDemoTurnsChurnRedAndStopsCleanly(t *testing.T) {
+	for _, p := range []string{"prometheus", "prometheus-alertmanager"} {
+		if _, err := exec.LookPath(p); err != nil {
+			msg := p + " is not installed: make install-prometheus"
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+	}
+	c := config{dir: t.TempDir(), kpis: "../../kpis", kpic: kpicBinary(t), prometheus: "prometheus",
+		alertmanager: "prometheus-alertmanager", seed: 1}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- runDemo(ctx, c, out) }()
+
+	churn := regexp.MustCompile(`(?s)slack message #growth-kpis.*?Customer churn rate`)
+	deadline := time.After(4 * time.Minute)
+	for !churn.MatchString(out.String()) {
+		select {
+		case err := <-done:
+			t.Fatalf("the demo stopped on its own (%v):\n%s", err, out.String())
+		case <-deadline:
+			t.Fatalf("no churn message in #growth-kpis within 4 minutes; the demo printed:\n%s", out.String())
+		case <-time.After(time.Second):
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the demo stopped with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the demo did not stop within 30s of Ctrl-C")
+	}
+	for _, u := range regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindAllString(out.String(), -1) {
+		if resp, err := http.Get(u); err == nil {
+			_ = resp.Body.Close()
+			t.Errorf("%s still answers after the demo stopped", u)
+		}
+	}
+}
+
+// kpicBinary builds kpic for the demo, or uses $KPIC_BIN.
+func kpicBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("KPIC_BIN"); bin != "" {
+		return bin
+	}
+	bin := filepath.Join(t.TempDir(), "kpic")
+	if out, err := exec.Command("go", "build", "-o", bin, "../kpic").CombinedOutput(); err != nil {
+		t.Fatalf("build kpic: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer collects the demo's output while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Clone(s.b.String())
+}
