@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"sort"
 	"strconv"
 	"time"
 
@@ -68,7 +69,7 @@ type amSlack struct {
 func alertmanagerFiles(m *spec.Model, _ inputs) ([]output.File, error) {
 	cfg := amConfig{
 		Route:        &amRoute{Receiver: receiverDefault, Routes: []*amRoute{kpiRoute(m)}},
-		InhibitRules: []amInhibit{warningWhileCritical()},
+		InhibitRules: []amInhibit{warningWhileCritical(m)},
 		Receivers:    receivers(m),
 		Templates:    []string{"kpic.tmpl"},
 	}
@@ -101,12 +102,29 @@ func kpiRoute(m *spec.Model) *amRoute {
 }
 
 // warningWhileCritical mutes a KPI's warnings while the same KPI is critical.
-func warningWhileCritical() amInhibit {
+func warningWhileCritical(m *spec.Model) amInhibit {
 	return amInhibit{
 		SourceMatchers: []string{kpiMatcher, `severity="critical"`},
 		TargetMatchers: []string{kpiMatcher, `severity="warning"`},
-		Equal:          []string{"kpi"},
+		Equal:          inhibitEqual(m),
 	}
+}
+
+// inhibitEqual is kpi plus every breakdown label (by) of any KPI: Alertmanager counts a label
+// absent from both alerts as equal, so one rule mutes a breakdown only by its own critical.
+func inhibitEqual(m *spec.Model) []string {
+	seen := map[string]bool{"kpi": true}
+	var by []string
+	for _, k := range m.KPIs {
+		for _, l := range k.By {
+			if !seen[l] {
+				seen[l] = true
+				by = append(by, l)
+			}
+		}
+	}
+	sort.Strings(by)
+	return append([]string{"kpi"}, by...)
 }
 
 // receivers has one Slack receiver per team with a channel, and the default one, which posts to

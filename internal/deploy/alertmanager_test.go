@@ -88,7 +88,7 @@ func TestAlertmanagerGroupsByKPIAndInhibitsWarningsWhileCritical(t *testing.T) {
 		t.Errorf("KPI route groups by %v after %s, repeats after %s", kpi.GroupBy, kpi.GroupWait, kpi.RepeatInterval)
 	}
 	r := cfg.InhibitRules
-	if len(r) != 1 || !contains(r[0].SourceMatchers, `severity="critical"`) || !contains(r[0].TargetMatchers, `severity="warning"`) || strings.Join(r[0].Equal, ",") != "kpi" {
+	if len(r) != 1 || !contains(r[0].SourceMatchers, `severity="critical"`) || !contains(r[0].TargetMatchers, `severity="warning"`) || strings.Join(r[0].Equal, ",") != "kpi,country,region" {
 		t.Errorf("inhibit rules %+v do not mute a KPI's warnings while it is critical", r)
 	}
 }

@@ -39,18 +39,18 @@ func alertmanagerConfigObject(m *spec.Model) object {
 		Spec: map[string]any{
 			"route":        route,
 			"receivers":    operatorReceivers(m),
-			"inhibitRules": []any{operatorInhibit()},
+			"inhibitRules": []any{operatorInhibit(m)},
 		},
 	}
 }
 
 func kpiMatch() matcher { return matcher{Name: "kpi", Value: ".+", MatchType: "=~"} }
 
-func operatorInhibit() map[string]any {
+func operatorInhibit(m *spec.Model) map[string]any {
 	return map[string]any{
 		"sourceMatch": []matcher{kpiMatch(), {Name: "severity", Value: "critical", MatchType: "="}},
 		"targetMatch": []matcher{kpiMatch(), {Name: "severity", Value: "warning", MatchType: "="}},
-		"equal":       []string{"kpi"},
+		"equal":       inhibitEqual(m),
 	}
 }
 

@@ -42,6 +42,10 @@ func smallModel(format string) *spec.Model {
 			{Name: "support", SlackChannel: "#support"},
 			{Name: "ops"},
 		},
+		KPIs: []*spec.KPI{
+			{Name: "mrr_dollars", Owner: "growth", Kind: spec.KindQuery},
+			{Name: "orders_by_region", Owner: "ops", Kind: spec.KindMetric, By: []string{"region", "country"}},
+		},
 		Files: []string{"revenue.yaml", "settings.yaml"},
 	}
 }
