@@ -2,17 +2,65 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"path/filepath"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/spec"
 )
 
 func registerBuild(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
-	app.Command("build", "Compile the definitions into deploy/ and dashboards/.")
-	register("build", func(context.Context) error { return errors.New("not implemented yet") })
+	cmd := app.Command("build", "Compile the definitions into deploy/ and dashboards/.")
+	out := cmd.Flag("out", "Folder that receives deploy/ and dashboards/.").Default(".").String()
+	dir := cmd.Arg("KPIDIR", "Folder of KPI definitions.").Default("kpis").String()
+	register("build", func(context.Context) error { return runBuild(io, *dir, *out) })
 }
 
-func registerCheck(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
-	app.Command("check", "Validate the definitions and fail when generated files are stale.")
-	register("check", func(context.Context) error { return errors.New("not implemented yet") })
+// runBuild loads and compiles the definitions, then writes every file, or nothing when any
+// definition or compiler fails.
+func runBuild(io streams, dir, out string) error {
+	m, err := load(io, dir)
+	if err != nil {
+		return err
+	}
+	files, err := compile(m, dir)
+	if err != nil {
+		return err
+	}
+	old, err := readManifest(out)
+	if err != nil {
+		return err
+	}
+	if err := output.Write(out, files); err != nil {
+		return err
+	}
+	removed, err := removeOrphans(out, old, files)
+	if err != nil {
+		return err
+	}
+	if err := writeManifest(out, files); err != nil {
+		return err
+	}
+	fmt.Fprintf(io.stdout, "kpic: wrote %d files under %s", len(files), filepath.Clean(out))
+	if len(removed) > 0 {
+		fmt.Fprintf(io.stdout, ", removed %d no longer generated", len(removed))
+	}
+	fmt.Fprintln(io.stdout)
+	return nil
+}
+
+// load reads and validates dir, printing every diagnostic; it fails when any is an error.
+func load(io streams, dir string) (*spec.Model, error) {
+	m, diags := spec.Load(dir)
+	diags.Sort()
+	for _, d := range diags {
+		fmt.Fprintln(io.stderr, d.String())
+	}
+	if n := len(diags.Errors()); n > 0 {
+		fmt.Fprintf(io.stderr, "kpic: %d error(s) in %s\n", n, dir)
+		return nil, exitError{code: 1}
+	}
+	return m, nil
 }

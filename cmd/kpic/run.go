@@ -35,6 +35,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	register := func(name string, h func(context.Context) error) { handlers[name] = h }
 	registerBuild(app, io, register)
 	registerCheck(app, io, register)
+	registerDiff(app, io, register)
 	registerServe(app, io, register)
 	registerVersion(app, io, register)
 

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/kpic/kpic/internal/dashboard"
+	"github.com/kpic/kpic/internal/deploy"
+	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/promrules"
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// compile runs every compiler on the validated model loaded from dir and returns all generated
+// files, sorted.
+func compile(m *spec.Model, dir string) ([]output.File, error) {
+	rules, err := promrules.Build(m)
+	if err != nil {
+		return nil, fmt.Errorf("compile rules: %w", err)
+	}
+	boards, err := dashboard.Build(m)
+	if err != nil {
+		return nil, fmt.Errorf("compile dashboards: %w", err)
+	}
+	defs, err := deploy.Definitions(dir, m.Files)
+	if err != nil {
+		return nil, err
+	}
+	files := append(rules, boards...)
+	packaged, err := deploy.Build(m, append(append([]output.File(nil), files...), defs...))
+	if err != nil {
+		return nil, fmt.Errorf("package deploy files: %w", err)
+	}
+	files = append(files, packaged...)
+	output.Sort(files)
+	return files, nil
+}
