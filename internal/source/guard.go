@@ -43,6 +43,16 @@ func (s *Source) killOnTimeout(ctx context.Context, tx *sql.Tx) (func(), error) 
 	}, nil
 }
 
+// session makes a MySQL connection read-only for every later transaction too: DDL commits the
+// current transaction implicitly, so READ ONLY on the transaction alone would not stop a DROP.
+func (s *Source) session(ctx context.Context, conn *sql.Conn) error {
+	if s.Driver != "mysql" {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, "SET SESSION TRANSACTION READ ONLY")
+	return err
+}
+
 // kill runs KILL QUERY on a fresh connection outside the pool, which may be exhausted.
 func (s *Source) kill(id int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

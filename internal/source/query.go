@@ -39,6 +39,9 @@ func (s *Source) Run(ctx context.Context, q Query, visit Visit) (Stats, error) {
 		return Stats{}, s.fail(ctx, qctx, ReasonConnection, err)
 	}
 	defer conn.Close()
+	if err := s.session(qctx, conn); err != nil {
+		return Stats{}, s.fail(ctx, qctx, ReasonConnection, err)
+	}
 	tx, err := conn.BeginTx(qctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return Stats{}, s.fail(ctx, qctx, ReasonConnection, err)

@@ -1,0 +1,131 @@
+package source_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpic/kpic/internal/source"
+	"github.com/kpic/kpic/internal/spec"
+)
+
+func TestWritingQueriesFailAndLeaveDataUntouched(t *testing.T) {
+	writes := map[string]string{
+		"an UPDATE":        "UPDATE %s SET n = 2",
+		"a DELETE":         "DELETE FROM %s",
+		"an INSERT":        "INSERT INTO %s (n) VALUES (3)",
+		"a DROP TABLE":     "DROP TABLE %s",
+		"a write in a CTE": "WITH x AS (SELECT 1) UPDATE %s SET n = 4",
+	}
+	for _, d := range testDBs(t) {
+		t.Run(d.driver, func(t *testing.T) {
+			d.need(t)
+			s := d.open(t)
+			for name, stmt := range writes {
+				t.Run(name+" is refused", func(t *testing.T) {
+					table := d.table(t)
+					_, _, err := run(t, s, source.Query{Name: "w", SQL: fmt.Sprintf(stmt, table)})
+					if err == nil {
+						t.Errorf("%s succeeded in a read-only run", stmt)
+					}
+					var n int
+					if err := d.admin.QueryRow("SELECT n FROM " + table).Scan(&n); err != nil || n != 1 {
+						t.Errorf("data changed: n=%d, err=%v", n, err)
+					}
+				})
+			}
+		})
+	}
+}
+
+// slowQuery runs until cancelled, tagged with marker so the server's activity list shows it.
+var slowQuery = map[string]string{
+	"sqlite":   "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT /* %s */ max(x) AS value FROM c",
+	"postgres": "SELECT /* %s */ 1 AS value FROM pg_sleep(60)",
+	"mysql":    "SELECT /* %s */ SLEEP(60) AS value",
+}
+
+// running lists statements still running on the server that contain marker.
+var running = map[string]string{
+	"postgres": "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%%%s%%' AND pid <> pg_backend_pid()",
+	"mysql":    "SELECT count(*) FROM information_schema.processlist WHERE info LIKE '%%%s%%' AND id <> CONNECTION_ID()",
+}
+
+func TestTimeoutCancelsTheStatementInTheDatabase(t *testing.T) {
+	for _, d := range testDBs(t) {
+		t.Run(d.driver, func(t *testing.T) {
+			d.need(t)
+			s := d.open(t)
+			marker := fmt.Sprintf("kpic-slow-%d", rand.Uint32())
+			start := time.Now()
+			_, _, err := run(t, s, source.Query{Name: "slow", SQL: fmt.Sprintf(slowQuery[d.driver], marker), Timeout: 300 * time.Millisecond})
+			if reason(err) != source.ReasonTimeout {
+				t.Fatalf("error %v, want a timeout", err)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("the query returned after %v", took)
+			}
+			if q, ok := running[d.driver]; ok {
+				waitGone(t, d.admin, fmt.Sprintf(q, marker))
+			}
+		})
+	}
+}
+
+// waitGone polls the server until the statement has left its activity list.
+func waitGone(t *testing.T, admin *sql.DB, q string) {
+	t.Helper()
+	var n int
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if err := admin.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	t.Errorf("the statement is still running in the database %d time(s)", n)
+}
+
+// closedAddr is a local address nothing listens on.
+func closedAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestDownDatabaseIsAConnectionErrorWithoutThePassword(t *testing.T) {
+	const password = "Hunter2-s3cret"
+	addr := closedAddr(t)
+	dsns := map[string]string{
+		"postgres": "postgres://kpic:" + password + "@" + addr + "/test?sslmode=disable&connect_timeout=2",
+		"mysql":    "kpic:" + password + "@tcp(" + addr + ")/test?timeout=2s",
+		"sqlite":   "/nonexistent/dir/" + password + ".db",
+	}
+	for driver, dsn := range dsns {
+		t.Run(driver, func(t *testing.T) {
+			t.Setenv("KPIC_TEST_DSN", dsn)
+			s, err := source.Open(&spec.Source{Name: "down", Driver: driver, DSN: "${KPIC_TEST_DSN}"}, source.OSEnv())
+			if err != nil {
+				t.Fatalf("open must not connect: %v", err)
+			}
+			defer s.Close()
+			_, _, err = run(t, s, source.Query{Name: "q", SQL: "SELECT 1 AS value"})
+			if reason(err) != source.ReasonConnection {
+				t.Errorf("error %v, want reason connection", err)
+			}
+			if pingErr := s.Ping(context.Background()); pingErr == nil || strings.Contains(pingErr.Error()+err.Error(), password) {
+				t.Errorf("errors show the password: %v / %v", err, pingErr)
+			}
+		})
+	}
+}
