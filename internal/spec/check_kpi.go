@@ -97,9 +97,8 @@ func (c *checker) growth(k *KPI, what string) {
 		c.ref(g.Meta, "metric", "growth of "+what, "metric or kpi", g.Metric)
 		c.notSelf(k, g.At("metric"), g.Metric)
 	}
-	if c.required(g.Meta, "growth of "+what, "over", g.Has("over") || g.Over != 0) && g.Over <= 0 {
-		c.errorf(g.At("over"), "over of growth of %s must be longer than 0s", what)
-	}
+	// A written 0s is refused while decoding, so only a missing window is left to report.
+	c.required(g.Meta, "growth of "+what, "over", g.Has("over") || g.Over != 0)
 }
 
 // notSelf reports a KPI computed from its own value, which can never be evaluated.
@@ -120,6 +119,9 @@ func (c *checker) alert(a *Alert, what string) {
 // that is known (SQL series list their labels; PromQL series are not checked).
 func (c *checker) byLabels(k *KPI, what string) {
 	for i, label := range k.By {
+		if !labelName.MatchString(label) || reservedLabel(label) {
+			continue // reported by labelNames
+		}
 		for _, src := range c.sourcesOf(k) {
 			if src.known && !contains(src.labels, label) {
 				c.errorf(k.At(fmt.Sprintf("by[%d]", i)), "%s is broken down by %q, but %s has no such label (labels: %s)",

@@ -35,10 +35,11 @@ func (c *checker) team(t *Team) {
 	what := fmt.Sprintf("team %q", t.Name)
 	c.required(t.Meta, what, "name", t.Name != "")
 	c.idOK(t.Meta, "team", t.Name)
+	if t.SlackChannel == "" && t.Has("slack_channel") {
+		c.errorf(t.At("slack_channel"), "slack_channel of %s is empty; quote it, as in \"#growth\", since # starts a YAML comment", what)
+		return
+	}
 	if !c.required(t.Meta, what, "slack_channel", t.SlackChannel != "") {
-		if t.Has("slack_channel") {
-			c.errorf(t.At("slack_channel"), "slack_channel of %s is empty; quote it, as in \"#growth\", since # starts a YAML comment", what)
-		}
 		return
 	}
 	if !slackChannel.MatchString(t.SlackChannel) && !slackChannelID.MatchString(t.SlackChannel) {
@@ -77,9 +78,9 @@ func (c *checker) objective(o *Objective) {
 	if p.Pos.Line == 0 {
 		p.Pos = o.At("period")
 	}
-	okStart := c.required(p.Meta, "period of "+what, "start", !p.Start.IsZero())
-	okEnd := c.required(p.Meta, "period of "+what, "end", !p.End.IsZero())
-	if okStart && okEnd && p.End.Before(p.Start.Time) {
+	c.required(p.Meta, "period of "+what, "start", p.Has("start") || !p.Start.IsZero())
+	c.required(p.Meta, "period of "+what, "end", p.Has("end") || !p.End.IsZero())
+	if !p.Start.IsZero() && !p.End.IsZero() && p.End.Before(p.Start.Time) {
 		c.errorf(p.At("end"), "period of %s ends (%s) before it starts (%s)", what, p.End.Format("2006-01-02"), p.Start.Format("2006-01-02"))
 	}
 }

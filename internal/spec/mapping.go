@@ -107,6 +107,12 @@ func (d *decoder) sequence(n *yaml.Node, v reflect.Value, key, where string) {
 		} else {
 			d.value(item, elem, key, entityName(elemType, item, i))
 		}
+		if elem.Kind() == reflect.Pointer && elem.IsNil() {
+			if isNull(item) {
+				d.errorf(item, "empty entry in %s", key)
+			}
+			continue
+		}
 		out = reflect.Append(out, elem)
 	}
 	v.Set(out)

@@ -34,8 +34,14 @@ func parseFile(file string, data []byte, m *Model, diags *Diagnostics) []*settin
 	}
 	var out []*settingsAt
 	dec := newDecoder(file, diags)
+	before := *m
 	for _, doc := range docs {
 		out = append(out, dec.document(doc, m)...)
+	}
+	if dec.aborted {
+		m.Sources, m.Teams, m.Objectives = before.Sources, before.Teams, before.Objectives
+		m.Metrics, m.KPIs = before.Metrics, before.KPIs
+		return nil
 	}
 	return out
 }
@@ -90,8 +96,10 @@ func parseDocuments(data []byte) (docs []*yaml.Node, err error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// syntaxError turns a yaml.v3 error into a diagnostic. yaml.v3 gives only a line, so the column
-// is that of the line's first non-blank character.
+// syntaxError turns a yaml.v3 error into a diagnostic. yaml.v3 names the line where the
+// enclosing collection starts (and counts parser errors from 0), so for files of a reasonable
+// size the line is found again as the first line whose prefix of the file fails to parse.
+// The column is that of the line's first non-blank character.
 func syntaxError(file string, data []byte, err error) Diagnostic {
 	msg := err.Error()
 	line := 1
@@ -101,8 +109,11 @@ func syntaxError(file string, data []byte, err error) Diagnostic {
 	}
 	msg = trimPrefix(msg, "yaml: ")
 	lines := bytes.Split(data, []byte("\n"))
+	if len(data) <= maxBisectSize {
+		line = firstFailingLine(lines, line)
+	}
 	line = min(max(line, 1), len(lines))
-	col := len(lines[line-1]) - len(bytes.TrimLeft(lines[line-1], " \t")) + 1
+	col := len(lines[line-1]) - len(bytes.TrimLeft(lines[line-1], " ")) + 1
 	return Diagnostic{Pos: Pos{File: file, Line: line, Col: col}, Message: "YAML syntax error: " + msg}
 }
 
@@ -170,4 +181,31 @@ func (d *decoder) appendSection(n *yaml.Node, list reflect.Value, key string) {
 	fresh := reflect.New(list.Type()).Elem()
 	d.value(n, fresh, key, key)
 	list.Set(reflect.AppendSlice(list, fresh))
+}
+
+// maxBisectSize bounds the files whose syntax errors are located by re-parsing prefixes.
+const maxBisectSize = 256 << 10
+
+// firstFailingLine finds by bisection the smallest n such that the first n lines do not parse,
+// falling back to fallback when the prefixes all parse (the error needs the rest of the file).
+func firstFailingLine(lines [][]byte, fallback int) int {
+	lo, hi := 1, len(lines)
+	if parses(lines[:hi]) {
+		return fallback
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if parses(lines[:mid]) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// parses reports whether the lines form a well-formed YAML stream.
+func parses(lines [][]byte) bool {
+	_, err := parseDocuments(bytes.Join(lines, []byte("\n")))
+	return err == nil
 }

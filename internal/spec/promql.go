@@ -62,7 +62,7 @@ func (c *checker) exprPos(start Pos, value string, offset int) Pos {
 
 // cursor walks a file's text keeping the line and column (in runes) of its position.
 type cursor struct {
-	data           []byte
+	data          []byte
 	at, line, col int
 }
 
