@@ -1,0 +1,141 @@
+// Package exporter runs each exported query on its own schedule and serves the results as
+// Prometheus gauges from an immutable, pre-encoded snapshot, with self-metrics about the runs.
+package exporter
+
+import (
+	"bytes"
+	"compress/gzip"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// encoder turns one query's rows into the text exposition of its gauge as they arrive, so no
+// intermediate series list is built. Duplicate label sets keep the first row; rows over the
+// series limit are dropped; both are counted.
+type encoder struct {
+	gauge     string
+	labels    []string
+	limit     int
+	buf       []byte
+	seen      map[string]struct{}
+	duplicate int
+	overLimit int
+}
+
+func newEncoder(gauge, help string, labels []string, limit int) *encoder {
+	e := &encoder{gauge: gauge, labels: labels, limit: limit, seen: map[string]struct{}{}}
+	e.buf = append(e.buf, "# HELP "...)
+	e.buf = append(e.buf, gauge...)
+	e.buf = append(e.buf, ' ')
+	e.buf = append(e.buf, escapeHelp(help)...)
+	e.buf = append(e.buf, "\n# TYPE "...)
+	e.buf = append(e.buf, gauge...)
+	e.buf = append(e.buf, " gauge\n"...)
+	return e
+}
+
+var helpEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
+
+func escapeHelp(s string) string { return helpEscaper.Replace(strings.ToValidUTF8(s, "\uFFFD")) }
+
+// add appends one sample line, or drops it.
+func (e *encoder) add(values [][]byte, v float64) {
+	start := len(e.buf)
+	e.buf = append(e.buf, e.gauge...)
+	setStart := len(e.buf)
+	e.buf = e.appendLabels(values)
+	set := e.buf[setStart:]
+	if _, dup := e.seen[string(set)]; dup {
+		e.duplicate++
+		e.buf = e.buf[:start]
+		return
+	}
+	if len(e.seen) >= e.limit {
+		e.overLimit++
+		e.buf = e.buf[:start]
+		return
+	}
+	e.seen[string(set)] = struct{}{}
+	e.buf = append(e.buf, ' ')
+	e.buf = strconv.AppendFloat(e.buf, v, 'g', -1, 64)
+	e.buf = append(e.buf, '\n')
+}
+
+// appendLabels writes {name="value",...}; empty values are left out, as Prometheus would.
+func (e *encoder) appendLabels(values [][]byte) []byte {
+	b, open := e.buf, false
+	for i, val := range values {
+		if len(val) == 0 {
+			continue
+		}
+		if open {
+			b = append(b, ',')
+		} else {
+			b = append(b, '{')
+		}
+		open = true
+		b = append(b, e.labels[i]...)
+		b = append(b, '=', '"')
+		b = appendEscaped(b, val)
+		b = append(b, '"')
+	}
+	if open {
+		b = append(b, '}')
+	}
+	return b
+}
+
+// appendEscaped escapes a label value for the text format; invalid UTF-8 becomes U+FFFD.
+func appendEscaped(b, val []byte) []byte {
+	if !utf8.Valid(val) {
+		val = bytes.ToValidUTF8(val, []byte("\uFFFD"))
+	}
+	for _, c := range val {
+		switch c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '"':
+			b = append(b, '\\', '"')
+		case '\n':
+			b = append(b, '\\', 'n')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// block is one query's published result: its exposition text and, made once on first demand,
+// a gzip member of it. Gzip members concatenate into one valid stream, so a scrape never
+// recompresses published results.
+type block struct {
+	text   []byte
+	series int
+	gzOnce sync.Once
+	gz     []byte
+}
+
+// finish returns the encoded block; a result with no series publishes nothing, not even HELP.
+func (e *encoder) finish() *block {
+	n := len(e.seen)
+	if n == 0 {
+		return &block{}
+	}
+	return &block{text: e.buf, series: n}
+}
+
+// gzipped returns the block's gzip member, compressing it the first time.
+func (b *block) gzipped() []byte {
+	b.gzOnce.Do(func() { b.gz = gzipBytes(b.text) })
+	return b.gz
+}
+
+func gzipBytes(p []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid: no error
+	_, _ = zw.Write(p)                                 // a bytes.Buffer does not fail
+	_ = zw.Close()
+	return buf.Bytes()
+}

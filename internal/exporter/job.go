@@ -1,0 +1,108 @@
+package exporter
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/kpic/kpic/internal/source"
+)
+
+// job is one exported query bound to its open source.
+type job struct {
+	name     string // the query (metric or KPI) name
+	gauge    string
+	help     string
+	src      *source.Source
+	query    source.Query
+	interval time.Duration
+	stale    int // missed intervals a failing query's values survive
+	limit    int // series limit
+	store    *store
+	metrics  *selfMetrics
+	log      *slog.Logger
+}
+
+// loop runs the query after a short random offset, then every interval with a little jitter,
+// so queries spread out and the database sees one run per interval however often we are
+// scraped. first is called after the first run, whatever its outcome.
+func (j *job) loop(ctx context.Context, first func()) {
+	t := time.NewTimer(jitter(min(j.interval/10, 2*time.Second)))
+	defer t.Stop()
+	for n := 0; ; n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		j.run(ctx)
+		if n == 0 {
+			first()
+		}
+		t.Reset(j.interval + jitter(j.interval/10) - j.interval/20)
+	}
+}
+
+// jitter is a random duration in [0, d).
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d)
+}
+
+// run executes the query once and publishes the outcome.
+func (j *job) run(ctx context.Context) {
+	start := time.Now()
+	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit)
+	st, err := j.src.Run(ctx, j.query, enc.add)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return // stopped by shutdown or reload: neither a success nor a failure
+	}
+	j.metrics.duration.WithLabelValues(j.name).Set(time.Since(start).Seconds())
+	if err != nil {
+		j.failed(err)
+		return
+	}
+	j.succeeded(enc, st)
+}
+
+func (j *job) succeeded(enc *encoder, st source.Stats) {
+	b := enc.finish()
+	now := time.Now()
+	j.store.put(j.name, b, now.Add(time.Duration(j.stale)*j.interval))
+	m := j.metrics
+	m.up.WithLabelValues(j.src.Name).Set(1)
+	m.lastSuccess.WithLabelValues(j.name).Set(float64(now.UnixNano()) / 1e9)
+	m.rows.WithLabelValues(j.name).Set(float64(st.Rows))
+	m.series.WithLabelValues(j.name).Set(float64(b.series))
+	for reason, n := range map[string]int{DropNull: st.Null, DropNonNumeric: st.NonNumeric, DropDuplicate: enc.duplicate, DropLimit: enc.overLimit} {
+		m.dropped.WithLabelValues(j.name, reason).Add(float64(n))
+	}
+	if enc.duplicate+enc.overLimit+st.Null+st.NonNumeric > 0 {
+		j.log.Debug("rows dropped", "query", j.name, "null", st.Null, "non_numeric", st.NonNumeric, "duplicate", enc.duplicate, "over_limit", enc.overLimit)
+	}
+}
+
+// failed counts the failure; the last good values stay until they expire, then go.
+func (j *job) failed(err error) {
+	reason := source.ReasonQuery
+	var se *source.Error
+	if errors.As(err, &se) {
+		reason = se.Reason
+	}
+	j.metrics.errors.WithLabelValues(j.name, reason).Inc()
+	up := 1.0
+	if reason == source.ReasonConnection {
+		up = 0
+	}
+	j.metrics.up.WithLabelValues(j.src.Name).Set(up)
+	j.log.Warn("query failed", "query", j.name, "source", j.src.Name, "reason", reason, "err", err)
+	now := time.Now()
+	j.store.retain(func(e entry) bool { return e.name != j.name || now.Before(e.expires) })
+	if _, ok := j.store.load().find(j.name); !ok {
+		j.metrics.series.WithLabelValues(j.name).Set(0)
+	}
+}

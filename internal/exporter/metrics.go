@@ -1,0 +1,79 @@
+package exporter
+
+import (
+	"github.com/kpic/kpic/internal/source"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+)
+
+// Reasons a row is dropped, the values of kpic_series_dropped_total's reason label.
+const (
+	DropNull       = "null"
+	DropNonNumeric = "non_numeric"
+	DropDuplicate  = "duplicate"
+	DropLimit      = "limit"
+)
+
+var dropReasons = []string{DropNull, DropNonNumeric, DropDuplicate, DropLimit}
+
+// selfMetrics are kpic's own metrics, served before the exported gauges.
+type selfMetrics struct {
+	reg         *prometheus.Registry
+	duration    *prometheus.GaugeVec
+	lastSuccess *prometheus.GaugeVec
+	errors      *prometheus.CounterVec
+	rows        *prometheus.GaugeVec
+	series      *prometheus.GaugeVec
+	dropped     *prometheus.CounterVec
+	up          *prometheus.GaugeVec
+	reloadOK    prometheus.Gauge
+	reloadTime  prometheus.Gauge
+}
+
+func newSelfMetrics() *selfMetrics {
+	m := &selfMetrics{
+		reg:         prometheus.NewRegistry(),
+		duration:    gaugeVec("kpic_query_duration_seconds", "How long the last run of the query took.", "query"),
+		lastSuccess: gaugeVec("kpic_query_last_success_timestamp_seconds", "When the query last succeeded, as a Unix timestamp.", "query"),
+		errors:      counterVec("kpic_query_errors_total", "Failed runs of the query, by reason.", "query", "reason"),
+		rows:        gaugeVec("kpic_query_rows", "Rows the last successful run of the query returned.", "query"),
+		series:      gaugeVec("kpic_query_series", "Series the query currently publishes.", "query"),
+		dropped:     counterVec("kpic_series_dropped_total", "Result rows not published, by reason.", "query", "reason"),
+		up:          gaugeVec("kpic_source_up", "Whether the last query against the source reached the database (1) or not (0).", "source"),
+		reloadOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "kpic_config_last_reload_successful", Help: "Whether the last configuration load succeeded."}),
+		reloadTime:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "kpic_config_last_reload_success_timestamp_seconds", Help: "When the configuration was last loaded successfully, as a Unix timestamp."}),
+	}
+	m.reg.MustRegister(m.duration, m.lastSuccess, m.errors, m.rows, m.series, m.dropped, m.up, m.reloadOK, m.reloadTime,
+		versioncollector.NewCollector("kpic"),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func gaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+// declare creates a query's counters at zero, so rate() and increase() see their first failure.
+func (m *selfMetrics) declare(query string) {
+	for _, r := range source.Reasons {
+		m.errors.WithLabelValues(query, r)
+	}
+	for _, r := range dropReasons {
+		m.dropped.WithLabelValues(query, r)
+	}
+}
+
+// forget removes a query that a reload took away.
+func (m *selfMetrics) forget(query string) {
+	for _, v := range []interface {
+		DeletePartialMatch(prometheus.Labels) int
+	}{m.duration, m.lastSuccess, m.errors, m.rows, m.series, m.dropped} {
+		v.DeletePartialMatch(prometheus.Labels{"query": query})
+	}
+}
