@@ -62,7 +62,7 @@ func TestAlertmanagerRoutesEachTeamsKPIAlertsToItsChannel(t *testing.T) {
 	}{
 		{"a growth KPI alert goes to the growth channel", []string{"kpi=mrr", "team=growth"}, "kpic-growth"},
 		{"a support KPI alert goes to the support channel", []string{"kpi=nps", "team=support"}, "kpic-support"},
-		{"a KPI alert of a team without a channel still reaches Slack", []string{"kpi=x", "team=ops"}, receiverDefault},
+		{"a KPI alert of a team without a route still reaches Slack", []string{"kpi=x", "team=unknown"}, receiverDefault},
 		{"an alert without a kpi label is not a KPI alert", []string{"alertname=Up", "team=growth"}, receiverDefault},
 	}
 	for _, tt := range tests {

@@ -8,9 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/prometheus/common/model"
 
 	"github.com/kpic/kpic/internal/output"
 	"github.com/kpic/kpic/internal/spec"
@@ -18,36 +15,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
-// smallModel is the model testdata/small was written for, as spec.Load would return it.
-func smallModel(format string) *spec.Model {
-	return &spec.Model{
-		Settings: spec.Settings{
-			Namespace: "business",
-			Grafana:   spec.Grafana{URL: "http://localhost:3000", Folder: "KPIs"},
-			Rules:     spec.RulesSettings{Format: format, Interval: model.Duration(time.Minute)},
-			Alertmanager: spec.Alertmanager{
-				SlackAPIURLFile: "/etc/alertmanager/secrets/slack_api_url",
-				GroupWait:       model.Duration(30 * time.Second),
-				GroupInterval:   model.Duration(5 * time.Minute),
-				RepeatInterval:  model.Duration(4 * time.Hour),
-			},
-		},
-		Sources: []*spec.Source{
-			{Name: "warehouse", Driver: "postgres", DSN: "${WAREHOUSE_DSN}"},
-			{Name: "crm_db", Driver: "mysql", DSNFile: "/run/secrets/crm/dsn"},
-			{Name: "replica", Driver: "postgres", DSN: "postgres://kpic:${REPLICA_PASSWORD}@replica/${WAREHOUSE_DSN}"},
-		},
-		Teams: []*spec.Team{
-			{Name: "growth", SlackChannel: "#growth-kpis"},
-			{Name: "support", SlackChannel: "#support"},
-			{Name: "ops"},
-		},
-		KPIs: []*spec.KPI{
-			{Name: "mrr_dollars", Owner: "growth", Kind: spec.KindQuery},
-			{Name: "orders_by_region", Owner: "ops", Kind: spec.KindMetric, By: []string{"region", "country"}},
-		},
-		Files: []string{"revenue.yaml", "settings.yaml"},
+// smallModel loads testdata/small/kpis and sets its rules format.
+func smallModel(t *testing.T, format string) *spec.Model {
+	t.Helper()
+	m, diags := spec.Load(filepath.Join("testdata", "small", "kpis"))
+	for _, d := range diags {
+		t.Log(d.String())
 	}
+	if len(diags.Errors()) > 0 {
+		t.Fatal("testdata/small/kpis does not load")
+	}
+	m.Settings.Rules.Format = format
+	return m
 }
 
 // readTree returns the files under dir as generated files with slash paths relative to dir.
@@ -72,7 +51,7 @@ func readTree(t *testing.T, dir string) []output.File {
 // buildSmall builds testdata/small with the given rules format.
 func buildSmall(t *testing.T, format string) []output.File {
 	t.Helper()
-	files, err := Build(smallModel(format), readTree(t, filepath.Join("testdata", "small")))
+	files, err := Build(smallModel(t, format), readTree(t, filepath.Join("testdata", "small")))
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}

@@ -31,7 +31,7 @@ func TestBuildRejectsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := smallModel("")
+			m := smallModel(t, "")
 			if tt.model != nil {
 				tt.model(m)
 			}

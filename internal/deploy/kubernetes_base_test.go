@@ -76,7 +76,7 @@ func TestDeploymentTakesEachDSNVariableFromTheSecret(t *testing.T) {
 		}
 		names = append(names, e.Name)
 	}
-	if want := []string{"WAREHOUSE_DSN", "REPLICA_PASSWORD"}; !slices.Equal(names, want) {
+	if want := []string{"WAREHOUSE_DSN", "REPLICA_PASSWORD", "REPLICA_DB"}; !slices.Equal(names, want) {
 		t.Errorf("env vars %v, want %v (once each, in source order)", names, want)
 	}
 	mounts := c.VolumeMounts

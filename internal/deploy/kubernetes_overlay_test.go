@@ -41,7 +41,7 @@ func TestAlertmanagerConfigResourceRoutesTeamsToTheirChannels(t *testing.T) {
 		t.Errorf("top route matches %+v, want kpi=~.+", err)
 	}
 	routes, err := amc.Spec.Route.ChildRoutes()
-	if err != nil || len(routes) != 2 {
+	if err != nil || len(routes) != 3 {
 		t.Fatalf("child routes %v (%v), want one per team with a channel", routes, err)
 	}
 	channels := map[string]string{}
