@@ -62,7 +62,11 @@ var (
 // URL form (postgres://u:p@h or ?password=p), key=value form (password=p) or MySQL form
 // (u:p@tcp(h)/db).
 func hasLiteralPassword(dsn string) bool {
-	for _, re := range []*regexp.Regexp{urlPassword, kvPassword, mysqlPasswd} {
+	forms := []*regexp.Regexp{urlPassword, kvPassword}
+	if !strings.Contains(dsn, "://") {
+		forms = append(forms, mysqlPasswd)
+	}
+	for _, re := range forms {
 		if m := re.FindStringSubmatch(dsn); m != nil && literal(strings.Trim(m[1], "'")) {
 			return true
 		}

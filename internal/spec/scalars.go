@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -55,7 +56,7 @@ func (d *decoder) scalar(n *yaml.Node, v reflect.Value, key, want string, parse 
 	}
 	x, ok := parse(n)
 	if !ok {
-		d.errorf(n, "field %q: expected %s, got %q", key, want, n.Value)
+		d.errorf(n, "field %q: expected %s, got %q%s", key, want, n.Value, quotedHint(n))
 		return
 	}
 	v.Set(reflect.ValueOf(x).Convert(v.Type()))
@@ -88,7 +89,8 @@ func parseNumber(n *yaml.Node) (any, bool) {
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return nil, false
 	}
-	return Number{Value: f, Text: n.Value}, true
+	// 1_000 is a YAML number but not a PromQL one: the separators are dropped from the text.
+	return Number{Value: f, Text: strings.ReplaceAll(n.Value, "_", "")}, true
 }
 
 func parseDate(n *yaml.Node) (any, bool) {
@@ -105,4 +107,12 @@ func (d *decoder) duration(n *yaml.Node, v reflect.Value, key string) {
 			d.errorf(n, "field %q: expected a duration longer than 0s, got %q", key, n.Value)
 		}
 	}
+}
+
+// quotedHint explains a quoted value where a number, flag or duration was expected.
+func quotedHint(n *yaml.Node) string {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		return " (quoted, so it is text; remove the quotes)"
+	}
+	return ""
 }

@@ -13,17 +13,14 @@ const MaxKPIsPerObjective = 5
 func (c *checker) warnings() {
 	perObjective := map[string]int{}
 	for _, k := range c.m.KPIs {
-		perObjective[k.Objective]++
+		if perObjective[k.Objective]++; perObjective[k.Objective] == MaxKPIsPerObjective+1 && k.Objective != "" {
+			c.warnf(k.At("objective"), "objective %q has more than %d KPIs; keep KPIs few and make the rest metrics", k.Objective, MaxKPIsPerObjective)
+		}
 		if len(k.Supporting) == 0 && k.Name != "" {
 			c.warnf(k.Pos, "kpi %q lists no supporting metrics; name the metrics that explain its moves", k.Name)
 		}
 		if k.Kind == KindQuery {
 			c.naming(k.Meta, fmt.Sprintf("kpi %q", k.Name), k.Name, k.Unit)
-		}
-	}
-	for _, o := range c.m.Objectives {
-		if n := perObjective[o.Name]; n > MaxKPIsPerObjective && o.Name != "" {
-			c.warnf(o.At("name"), "objective %q has %d KPIs; keep KPIs few (at most %d per objective) and make the rest metrics", o.Name, n, MaxKPIsPerObjective)
 		}
 	}
 	for _, x := range c.m.Metrics {
