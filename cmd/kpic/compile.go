@@ -25,7 +25,8 @@ func compile(m *spec.Model, dir string) ([]output.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := append(rules, boards...)
+	files := make([]output.File, 0, len(rules)+len(boards))
+	files = append(append(files, rules...), boards...)
 	packaged, err := deploy.Build(m, append(append([]output.File(nil), files...), defs...))
 	if err != nil {
 		return nil, fmt.Errorf("package deploy files: %w", err)
