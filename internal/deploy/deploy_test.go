@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // smallModel loads testdata/small/kpis and sets its rules format.
-func smallModel(t *testing.T, format string) *spec.Model {
+func smallModel(t testing.TB, format string) *spec.Model {
 	t.Helper()
 	m, diags := spec.Load(filepath.Join("testdata", "small", "kpis"))
 	for _, d := range diags {
@@ -30,7 +30,7 @@ func smallModel(t *testing.T, format string) *spec.Model {
 }
 
 // readTree returns the files under dir as generated files with slash paths relative to dir.
-func readTree(t *testing.T, dir string) []output.File {
+func readTree(t testing.TB, dir string) []output.File {
 	t.Helper()
 	var out []output.File
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
