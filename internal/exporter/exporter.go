@@ -41,7 +41,8 @@ func New(opts Options) *Exporter {
 	if opts.Env.Getenv == nil {
 		opts.Env = source.OSEnv()
 	}
-	return &Exporter{opts: opts, store: newStore(), metrics: newSelfMetrics(), defs: map[string]string{}}
+	st := newStore()
+	return &Exporter{opts: opts, store: st, metrics: newSelfMetrics(st), defs: map[string]string{}}
 }
 
 // Reload loads the definitions with Options.Load and applies them. On failure the running

@@ -77,7 +77,6 @@ func (j *job) succeeded(enc *encoder, st source.Stats) {
 	m.up.WithLabelValues(j.src.Name).Set(1)
 	m.lastSuccess.WithLabelValues(j.name).Set(float64(now.UnixNano()) / 1e9)
 	m.rows.WithLabelValues(j.name).Set(float64(st.Rows))
-	m.series.WithLabelValues(j.name).Set(float64(b.series))
 	for reason, n := range map[string]int{DropNull: st.Null, DropNonNumeric: st.NonNumeric, DropDuplicate: enc.duplicate, DropLimit: enc.overLimit} {
 		m.dropped.WithLabelValues(j.name, reason).Add(float64(n))
 	}
@@ -100,9 +99,7 @@ func (j *job) failed(err error) {
 	}
 	j.metrics.up.WithLabelValues(j.src.Name).Set(up)
 	j.log.Warn("query failed", "query", j.name, "source", j.src.Name, "reason", reason, "err", err)
-	now := time.Now()
-	j.store.retain(func(e entry) bool { return e.name != j.name || now.Before(e.expires) })
-	if _, ok := j.store.load().find(j.name); !ok {
-		j.metrics.series.WithLabelValues(j.name).Set(0)
+	if x, ok := j.store.load().find(j.name); ok && x.block.series > 0 && !time.Now().Before(x.expires) {
+		j.store.put(j.name, &block{}, x.expires) // free the stale values, scrapes already skip them
 	}
 }

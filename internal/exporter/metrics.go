@@ -1,6 +1,8 @@
 package exporter
 
 import (
+	"time"
+
 	"github.com/kpic/kpic/internal/source"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -24,27 +26,25 @@ type selfMetrics struct {
 	lastSuccess *prometheus.GaugeVec
 	errors      *prometheus.CounterVec
 	rows        *prometheus.GaugeVec
-	series      *prometheus.GaugeVec
 	dropped     *prometheus.CounterVec
 	up          *prometheus.GaugeVec
 	reloadOK    prometheus.Gauge
 	reloadTime  prometheus.Gauge
 }
 
-func newSelfMetrics() *selfMetrics {
+func newSelfMetrics(st *store) *selfMetrics {
 	m := &selfMetrics{
 		reg:         prometheus.NewRegistry(),
 		duration:    gaugeVec("kpic_query_duration_seconds", "How long the last run of the query took.", "query"),
 		lastSuccess: gaugeVec("kpic_query_last_success_timestamp_seconds", "When the query last succeeded, as a Unix timestamp.", "query"),
 		errors:      counterVec("kpic_query_errors_total", "Failed runs of the query, by reason.", "query", "reason"),
 		rows:        gaugeVec("kpic_query_rows", "Rows the last successful run of the query returned.", "query"),
-		series:      gaugeVec("kpic_query_series", "Series the query currently publishes.", "query"),
 		dropped:     counterVec("kpic_series_dropped_total", "Result rows not published, by reason.", "query", "reason"),
 		up:          gaugeVec("kpic_source_up", "Whether the last query against the source reached the database (1) or not (0).", "source"),
 		reloadOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "kpic_config_last_reload_successful", Help: "Whether the last configuration load succeeded."}),
 		reloadTime:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "kpic_config_last_reload_success_timestamp_seconds", Help: "When the configuration was last loaded successfully, as a Unix timestamp."}),
 	}
-	m.reg.MustRegister(m.duration, m.lastSuccess, m.errors, m.rows, m.series, m.dropped, m.up, m.reloadOK, m.reloadTime,
+	m.reg.MustRegister(m.duration, m.lastSuccess, m.errors, m.rows, seriesCollector{st}, m.dropped, m.up, m.reloadOK, m.reloadTime,
 		versioncollector.NewCollector("kpic"),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -73,7 +73,26 @@ func (m *selfMetrics) declare(query string) {
 func (m *selfMetrics) forget(query string) {
 	for _, v := range []interface {
 		DeletePartialMatch(prometheus.Labels) int
-	}{m.duration, m.lastSuccess, m.errors, m.rows, m.series, m.dropped} {
+	}{m.duration, m.lastSuccess, m.errors, m.rows, m.dropped} {
 		v.DeletePartialMatch(prometheus.Labels{"query": query})
+	}
+}
+
+var seriesDesc = prometheus.NewDesc("kpic_query_series", "Series the query publishes now (0 once its values are stale).", []string{"query"}, nil)
+
+// seriesCollector reads the published snapshot at scrape time, so the count always matches
+// what the same scrape serves, staleness included.
+type seriesCollector struct{ st *store }
+
+func (c seriesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- seriesDesc }
+
+func (c seriesCollector) Collect(ch chan<- prometheus.Metric) {
+	now := time.Now()
+	for _, x := range c.st.load().entries {
+		n := 0
+		if now.Before(x.expires) {
+			n = x.block.series
+		}
+		ch <- prometheus.MustNewConstMetric(seriesDesc, prometheus.GaugeValue, float64(n), x.name)
 	}
 }

@@ -1,0 +1,109 @@
+package exporter
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kpic/kpic/internal/spec"
+)
+
+func TestBadRowsAreCountedNotFatal(t *testing.T) {
+	_, path := sqliteDB(t)
+	q := `SELECT 'a' AS plan, 1 AS value UNION ALL SELECT 'a', 2 UNION ALL SELECT 'b', NULL
+		UNION ALL SELECT 'c', 'many' UNION ALL SELECT 'd', 4 UNION ALL SELECT 'e', 5`
+	x := metric("m", q, time.Hour, "plan")
+	x.SeriesLimit = 2
+	_, srv := started(t, testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)}, x), &syncBuffer{})
+	got := scrape(t, srv)
+	for k, v := range map[string]float64{
+		`business_m{plan=a}`: 1, `business_m{plan=d}`: 4,
+		`kpic_series_dropped_total{query=m,reason=duplicate}`:   1,
+		`kpic_series_dropped_total{query=m,reason=null}`:        1,
+		`kpic_series_dropped_total{query=m,reason=non_numeric}`: 1,
+		`kpic_series_dropped_total{query=m,reason=limit}`:       1,
+		`kpic_query_rows{query=m}`:                              6,
+	} {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if _, ok := got[`business_m{plan=e}`]; ok {
+		t.Error("a series over the limit was published")
+	}
+}
+
+func TestAFailingQueryKeepsItsValuesUntilStale(t *testing.T) {
+	admin, path := sqliteDB(t)
+	m := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+		metric("total", "SELECT sum(n) AS value FROM plans", 200*time.Millisecond),
+		metric("other", "SELECT 1 AS value", time.Hour))
+	logs := &syncBuffer{}
+	_, srv := started(t, m, logs)
+	t.Cleanup(func() { t.Log(logs.String()) })
+	if got := scrape(t, srv)["business_total{}"]; got != 13 {
+		t.Fatalf("business_total = %v, want 13", got)
+	}
+	failedAt := time.Now()
+	if _, err := admin.Exec("ALTER TABLE plans RENAME TO gone"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a counted failure", func() bool { return scrape(t, srv)["kpic_query_errors_total{query=total,reason=query}"] >= 1 })
+	if _, ok := scrape(t, srv)["business_total{}"]; !ok && time.Since(failedAt) < 400*time.Millisecond {
+		t.Error("values were dropped at the first failure")
+	}
+	eventually(t, "stale values dropped", func() bool {
+		_, ok := scrape(t, srv)["business_total{}"]
+		return !ok
+	})
+	if took := time.Since(failedAt); took < 400*time.Millisecond {
+		t.Errorf("values dropped after %v, before 3 intervals", took)
+	}
+	got := scrape(t, srv)
+	if got["business_other{}"] != 1 || got["kpic_query_series{query=total}"] != 0 {
+		t.Errorf("one failing query affected the others or its series count: %v", got)
+	}
+}
+
+func TestReloadEndpoint(t *testing.T) {
+	_, path := sqliteDB(t)
+	good := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+		metric("total", "SELECT sum(n) AS value FROM plans", time.Hour))
+	next := good
+	e, srv := started(t, good, &syncBuffer{})
+	e.opts.Load = func() (*spec.Model, error) { return next, nil }
+
+	if resp, err := http.Get(srv.URL + "/-/reload"); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload: %v %v, want 405", resp.Status, err)
+	}
+	next = testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: "${KPIC_TEST_UNSET_VARIABLE}"},
+		metric("changed", "SELECT 1 AS value", time.Hour))
+	resp, err := http.Post(srv.URL+"/-/reload", "", nil)
+	if err != nil || resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("POST a bad config: %v %v, want 500", resp.Status, err)
+	}
+	got := scrape(t, srv)
+	if got["business_total{}"] != 13 || got["kpic_config_last_reload_successful{}"] != 0 {
+		t.Errorf("a failed reload did not keep the old config or was not reported: %v", got)
+	}
+	next = testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+		metric("changed", "SELECT 7 AS value", time.Hour))
+	if resp, err := http.Post(srv.URL+"/-/reload", "", nil); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST a good config: %v %v", resp.Status, err)
+	}
+	eventually(t, "the new query", func() bool { return scrape(t, srv)["business_changed{}"] == 7 })
+	if body := get(t, srv.URL+"/metrics"); strings.Contains(body, "business_total") || strings.Contains(body, `query="total"`) {
+		t.Errorf("a removed query is still served:\n%s", body)
+	}
+}
+
+func TestHealthReadyAndLandingPage(t *testing.T) {
+	_, path := sqliteDB(t)
+	_, srv := started(t, testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)}), &syncBuffer{})
+	for url, want := range map[string]string{"/-/healthy": "Healthy", "/-/ready": "Ready", "/": "kpic"} {
+		if body := get(t, srv.URL+url); !strings.Contains(body, want) {
+			t.Errorf("%s: %q does not contain %q", url, body, want)
+		}
+	}
+}
