@@ -9,11 +9,11 @@ import (
 	"github.com/kpic/kpic/internal/spec"
 )
 
-// The test objective runs from day 1 to the end of day 8 after the Unix epoch, since promtool
-// test rules evaluates from time 0: the period starts at 1d and ends at 9d.
+// The test objective runs for two days from day 1 after the Unix epoch, since promtool test
+// rules evaluates from time 0: the period starts at 1d and ends at 3d, its middle is 2d.
 const (
 	periodStart = 24 * time.Hour
-	periodEnd   = 9 * 24 * time.Hour
+	periodEnd   = 3 * 24 * time.Hour
 )
 
 // testModel is a small company with one KPI of every kind, both directions, a ramp, a
@@ -23,7 +23,7 @@ func testModel() *spec.Model {
 		Settings: spec.Settings{
 			Namespace: "business",
 			Grafana:   spec.Grafana{URL: "https://grafana.example.com/"},
-			Rules: spec.RulesSettings{Interval: dur(10 * time.Minute), ForecastWindow: dur(time.Hour),
+			Rules: spec.RulesSettings{Interval: dur(time.Hour), ForecastWindow: dur(3 * time.Hour),
 				Labels: map[string]string{"tenant": "acme"}},
 		},
 		Teams: []*spec.Team{{Name: "growth"}, {Name: "support"}},
@@ -61,7 +61,7 @@ func testModel() *spec.Model {
 // kpi is a KPI of the objective "grow" owned by growth, with the loader's alert defaults.
 func kpi(name, title, unit string, kind spec.KPIKind, t spec.Target, critical string) *spec.KPI {
 	k := &spec.KPI{Name: name, Title: title, Objective: "grow", Owner: "growth", Unit: unit, Kind: kind, Target: t,
-		Alert: spec.Alert{For: dur(30 * time.Minute), AbsentFor: dur(30 * time.Minute)}}
+		Alert: spec.Alert{For: dur(2 * time.Hour), AbsentFor: dur(2 * time.Hour)}}
 	if critical != "" {
 		c := number(critical)
 		k.Critical = &c

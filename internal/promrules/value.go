@@ -14,7 +14,7 @@ func valueExpr(m *spec.Model, k *spec.KPI) (string, error) {
 	case spec.KindQuery:
 		return reduce(k, m.GaugeName(k.Name)), nil
 	case spec.KindMetric:
-		x, err := series(m, k.Metric)
+		x, err := lookup(m, k.Metric)
 		return reduce(k, x), err
 	case spec.KindRatio:
 		return ratioExpr(m, k)
@@ -34,8 +34,8 @@ func reduce(k *spec.KPI, x string) string {
 	return "sum by (" + strings.Join(k.By, ", ") + ") (" + x + ")"
 }
 
-// series selects a metric or KPI by name, or fails when the name is unknown.
-func series(m *spec.Model, name string) (string, error) {
+// lookup selects a metric or KPI by name, or fails when the name is unknown.
+func lookup(m *spec.Model, name string) (string, error) {
 	x, ok := m.SeriesExpr(name)
 	if !ok {
 		return "", fmt.Errorf("no metric or KPI named %q", name)
@@ -49,11 +49,11 @@ func ratioExpr(m *spec.Model, k *spec.KPI) (string, error) {
 	if k.Ratio == nil {
 		return "", fmt.Errorf("ratio kind without ratio")
 	}
-	num, err := series(m, k.Ratio.Numerator)
+	num, err := lookup(m, k.Ratio.Numerator)
 	if err != nil {
 		return "", err
 	}
-	den, err := series(m, k.Ratio.Denominator)
+	den, err := lookup(m, k.Ratio.Denominator)
 	if err != nil {
 		return "", err
 	}
@@ -66,7 +66,7 @@ func growthExpr(m *spec.Model, k *spec.KPI) (string, error) {
 	if k.Growth == nil || k.Growth.Over <= 0 {
 		return "", fmt.Errorf("growth kind without a positive growth.over")
 	}
-	x, err := series(m, k.Growth.Metric)
+	x, err := lookup(m, k.Growth.Metric)
 	if err != nil {
 		return "", err
 	}
