@@ -1,0 +1,102 @@
+package exporter
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/kpic/kpic/internal/spec"
+)
+
+// needPostgres skips, or fails under CI=true, when the development PostgreSQL is unreachable.
+func needPostgres(t *testing.T) {
+	t.Helper()
+	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		err = db.PingContext(ctx)
+		db.Close()
+	}
+	if err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("PostgreSQL on 127.0.0.1:5432: %v", err)
+	}
+	t.Skipf("PostgreSQL is not reachable on 127.0.0.1:5432 (%v); start it to run this test", err)
+}
+
+const secretPassword = "Zq9-very-secret-pw"
+
+// TestDatabaseDownAtStartLostAndBack runs against PostgreSQL through a proxy: down when the
+// exporter starts, up, cut mid-run, and back, without a restart. The DSN carries a password
+// (trust auth ignores it) that must not show in any output.
+func TestDatabaseDownAtStartLostAndBack(t *testing.T) {
+	needPostgres(t)
+	p := newProxy(t, "127.0.0.1:5432")
+	p.down()
+	t.Setenv("KPIC_TEST_PG", "postgres://postgres:"+secretPassword+"@"+p.addr+"/test?sslmode=disable&connect_timeout=2")
+	m := testModel(&spec.Source{Name: "db", Driver: "postgres", DSN: "${KPIC_TEST_PG}"},
+		metric("answer", "SELECT 42 AS value", 300*time.Millisecond))
+	logs := &syncBuffer{}
+	e, srv := started(t, m, logs)
+	got := scrape(t, srv)
+	if got["kpic_source_up{source=db}"] != 0 || got["kpic_query_errors_total{query=answer,reason=connection}"] < 1 {
+		t.Fatalf("a database down at start is not reported: up=%v", got["kpic_source_up{source=db}"])
+	}
+	p.up()
+	eventually(t, "recovery after start", func() bool { return scrape(t, srv)["business_answer{}"] == 42 })
+	p.down()
+	eventually(t, "the outage reported", func() bool { return scrape(t, srv)["kpic_source_up{source=db}"] == 0 })
+	p.up()
+	back := time.Now()
+	eventually(t, "recovery mid-run", func() bool { return scrape(t, srv)["kpic_source_up{source=db}"] == 1 })
+	if took := time.Since(back); took > 2*300*time.Millisecond+time.Second {
+		t.Errorf("recovered after %v, more than one interval", took)
+	}
+	e.opts.Load = func() (*spec.Model, error) {
+		return testModel(&spec.Source{Name: "db", Driver: "postgres", DSN: "postgres://u:" + secretPassword + "@[bad"}), nil
+	}
+	reloadErr := e.Reload()
+	outputs := map[string]string{"logs": logs.String(), "metrics": get(t, srv.URL+"/metrics"), "landing page": get(t, srv.URL+"/"), "reload error": reloadErr.Error()}
+	for name, out := range outputs {
+		if strings.Contains(out, secretPassword) || strings.Contains(out, p.addr+"/test") {
+			t.Errorf("the %s show the DSN or its password:\n%s", name, out)
+		}
+	}
+}
+
+// TestConcurrentScrapesDuringReloadsAndRuns is meant for -race: scrapes, reloads and query
+// runs all at once.
+func TestConcurrentScrapesDuringReloadsAndRuns(t *testing.T) {
+	_, path := sqliteDB(t)
+	m := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+		metric("plan_users", "SELECT plan, n AS value FROM plans", 5*time.Millisecond, "plan"),
+		metric("total", "SELECT sum(n) AS value FROM plans", 7*time.Millisecond))
+	e, srv := started(t, m, &syncBuffer{})
+	e.opts.Load = func() (*spec.Model, error) { return m, nil }
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 30 {
+				if got := scrape(t, srv); got["business_total{}"] != 13 && got["business_total{}"] != 0 {
+					t.Errorf("business_total = %v", got["business_total{}"])
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 10 {
+			if err := e.Reload(); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	wg.Wait()
+}
