@@ -14,9 +14,6 @@ import (
 	"modernc.org/sqlite"
 )
 
-// Drivers names the values `driver` accepts.
-var Drivers = []string{"sqlite", "postgres", "mysql"}
-
 // connector builds the driver's connector and lists the secrets its errors must not show.
 func connector(name, dsn string) (driver.Connector, []string, error) {
 	switch name {

@@ -35,7 +35,7 @@ func OSEnv() Env { return Env{Getenv: os.Getenv, ReadFile: os.ReadFile} }
 // Open resolves the source's DSN and prepares a bounded pool. It does not connect: a database
 // that is down at start only shows in the first queries, so the exporter can still start.
 func Open(s *spec.Source, env Env) (*Source, error) {
-	dsn, err := ResolveDSN(s, env)
+	dsn, err := s.ResolveDSN(env.Getenv, env.ReadFile)
 	if err != nil {
 		return nil, err
 	}
