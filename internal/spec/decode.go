@@ -10,7 +10,14 @@ import (
 
 // maxAliasNodes bounds how many nodes may be visited through aliases in one file, so an alias
 // bomb (a few lines expanding to billions of nodes) fails fast instead of eating memory.
-const maxAliasNodes = 1 << 20
+const maxAliasNodes = 100_000
+
+// maxFileErrors bounds the decoding errors reported for one file.
+const maxFileErrors = 200
+
+// maxDepth bounds the nesting the walker follows; the model is a few levels deep, so only
+// aliases that refer to themselves (through merge keys) get near it.
+const maxDepth = 64
 
 // decoder walks yaml.v3 nodes into the model's structs by their `yaml` tags, strictly: every
 // unknown or duplicate key and every value of the wrong type becomes a diagnostic with its position.
@@ -20,6 +27,8 @@ type decoder struct {
 	aliased int  // nodes visited through aliases so far
 	inAlias int  // > 0 while walking the target of an alias
 	aborted bool // set once the alias budget is spent; decoding stops
+	depth   int  // nesting of the walk, bounded to stop self-referring aliases
+	errors  int  // errors reported in this file
 	fields  map[reflect.Type]map[string]int
 }
 
@@ -30,8 +39,22 @@ func newDecoder(file string, diags *Diagnostics) *decoder {
 // pos is where node n was written.
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
 
-// errorf records an error at node n.
+// errorf records an error at node n. After maxFileErrors the file is given up: aliases can
+// repeat one mistake a million times.
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	if d.aborted {
+		return
+	}
+	if d.errors++; d.errors > maxFileErrors {
+		d.abort(n, "more than %d errors in this file; fix these first", maxFileErrors)
+		return
+	}
+	*d.diags = append(*d.diags, Diagnostic{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
+}
+
+// abort records a last error at node n and stops decoding the file.
+func (d *decoder) abort(n *yaml.Node, format string, args ...any) {
+	d.aborted = true
 	*d.diags = append(*d.diags, Diagnostic{Pos: d.pos(n), Message: fmt.Sprintf(format, args...)})
 }
 
@@ -43,19 +66,34 @@ func (d *decoder) visit(n *yaml.Node) bool {
 	if d.inAlias > 0 {
 		d.aliased++
 		if d.aliased > maxAliasNodes {
-			d.aborted = true
-			d.errorf(n, "too many nodes reached through aliases (more than %d); is this an alias bomb?", maxAliasNodes)
+			d.abort(n, "too many nodes reached through aliases (more than %d); is this an alias bomb?", maxAliasNodes)
 			return false
 		}
 	}
 	return true
 }
 
+// enter goes one level deeper into node n, or stops decoding when the walk is too deep.
+func (d *decoder) enter(n *yaml.Node) bool {
+	if d.depth++; d.depth > maxDepth {
+		d.depth--
+		d.abort(n, "nested more than %d levels deep; do aliases refer to themselves?", maxDepth)
+		return false
+	}
+	return true
+}
+
+func (d *decoder) leave() { d.depth-- }
+
 // value decodes node n into v, following an alias if n is one.
 func (d *decoder) value(n *yaml.Node, v reflect.Value, key, where string) {
 	if !d.visit(n) {
 		return
 	}
+	if !d.enter(n) {
+		return
+	}
+	defer d.leave()
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		d.inAlias++
 		d.value(n.Alias, v, key, where)
@@ -72,7 +110,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, key, where string) {
 	case reflect.Pointer:
 		elem := reflect.New(v.Type().Elem())
 		d.value(n, elem.Elem(), key, where)
-		v.Set(elem)
+		if n.Kind == yaml.MappingNode || !isEntity(elem.Elem().Type()) {
+			v.Set(elem) // a struct is kept only when it was written as a mapping
+		}
 	case reflect.Struct:
 		d.mapping(n, v, where)
 	case reflect.Slice:
@@ -80,6 +120,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, key, where string) {
 	case reflect.Map:
 		d.stringMap(n, v, key)
 	}
+}
+
+// isEntity reports a struct written as a mapping of fields, as opposed to a scalar type.
+func isEntity(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t != numberType && t != dateType
 }
 
 // isNull reports an empty value (`key:` or `key: null`), which leaves the field unset.

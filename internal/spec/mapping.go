@@ -66,11 +66,11 @@ func (d *decoder) field(k, val *yaml.Node, v reflect.Value, where string, seen m
 
 // merge applies a merge key's value: one mapping or a list of them.
 func (d *decoder) merge(n *yaml.Node, v reflect.Value, where string) {
-	if !d.visit(n) {
+	if !d.visit(n) || !d.enter(n) {
 		return
 	}
 	d.inAlias++
-	defer func() { d.inAlias-- }()
+	defer func() { d.inAlias--; d.leave() }()
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		d.merge(n.Alias, v, where)
 		return
