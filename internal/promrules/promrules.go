@@ -3,11 +3,9 @@
 package promrules
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/prometheus/prometheus/model/rulefmt"
-	"gopkg.in/yaml.v3"
 
 	"github.com/kpic/kpic/internal/output"
 	"github.com/kpic/kpic/internal/spec"
@@ -62,22 +60,6 @@ func Build(m *spec.Model) ([]output.File, error) {
 	}
 	output.Sort(out)
 	return out, nil
-}
-
-// Marshal renders groups as a Prometheus rule file behind Header; yaml.v3 sorts map keys, so
-// the bytes only change when the rules do.
-func Marshal(groups []rulefmt.RuleGroup) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(Header)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(rulefmt.RuleGroups{Groups: groups}); err != nil {
-		return nil, fmt.Errorf("encode rule groups: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encode rule groups: %w", err)
-	}
-	return b.Bytes(), nil
 }
 
 // kpisOf lists the KPIs of an objective in definition order.
