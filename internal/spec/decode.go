@@ -30,10 +30,11 @@ type decoder struct {
 	depth   int  // nesting of the walk, bounded to stop self-referring aliases
 	errors  int  // errors reported in this file
 	fields  map[reflect.Type]map[string]int
+	metas   map[reflect.Type]int // index of the embedded Meta, -1 for none
 }
 
 func newDecoder(file string, diags *Diagnostics) *decoder {
-	return &decoder{file: file, diags: diags, fields: map[reflect.Type]map[string]int{}}
+	return &decoder{file: file, diags: diags, fields: map[reflect.Type]map[string]int{}, metas: map[reflect.Type]int{}}
 }
 
 // pos is where node n was written.
@@ -114,6 +115,9 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, key, where string) {
 			v.Set(elem) // a struct is kept only when it was written as a mapping
 		}
 	case reflect.Struct:
+		if key != "" {
+			where = key + " of " + where // built here, not per field: most fields are scalars
+		}
 		d.mapping(n, v, where)
 	case reflect.Slice:
 		d.sequence(n, v, key, where)

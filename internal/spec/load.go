@@ -8,7 +8,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 )
 
 // MaxFileSize bounds one definitions file; anything larger is refused before it is read whole.
@@ -39,15 +41,15 @@ func LoadFS(fsys fs.FS, display string) (*Model, Diagnostics) {
 	m := &Model{Files: files}
 	var settings []*settingsAt
 	texts := make(map[string][]byte, len(files))
-	for _, name := range files {
-		shown := path.Join(display, name)
-		data, err := readLimited(fsys, name)
-		if err != nil {
-			diags = append(diags, Diagnostic{Pos: Pos{File: shown, Line: 1, Col: 1}, Message: err.Error()})
-			continue
-		}
-		texts[shown] = data
-		settings = append(settings, parseFile(shown, data, m, &diags)...)
+	for _, r := range readAll(fsys, display, files) {
+		diags = append(diags, r.diags...)
+		texts[r.file] = r.data
+		settings = append(settings, r.settings...)
+		m.Sources = append(m.Sources, r.part.Sources...)
+		m.Teams = append(m.Teams, r.part.Teams...)
+		m.Objectives = append(m.Objectives, r.part.Objectives...)
+		m.Metrics = append(m.Metrics, r.part.Metrics...)
+		m.KPIs = append(m.KPIs, r.part.KPIs...)
 	}
 	mergeSettings(m, settings, &diags)
 	applyDefaults(m)
@@ -57,6 +59,45 @@ func LoadFS(fsys fs.FS, display string) (*Model, Diagnostics) {
 		return nil, diags
 	}
 	return m, diags
+}
+
+// fileResult is what one file contributes to the model.
+type fileResult struct {
+	file     string
+	data     []byte
+	part     Model
+	settings []*settingsAt
+	diags    Diagnostics
+}
+
+// readAll reads and decodes the files in parallel (they are independent until merged) and
+// returns their results in the order of files, so loading stays deterministic.
+func readAll(fsys fs.FS, display string, files []string) []fileResult {
+	results := make([]fileResult, len(files))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, name := range files {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			results[i] = readFile(fsys, path.Join(display, name), name)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// readFile reads and decodes one file.
+func readFile(fsys fs.FS, shown, name string) fileResult {
+	r := fileResult{file: shown}
+	data, err := readLimited(fsys, name)
+	if err != nil {
+		r.diags = Diagnostics{{Pos: Pos{File: shown, Line: 1, Col: 1}, Message: err.Error()}}
+		return r
+	}
+	r.data = data
+	r.settings = parseFile(shown, data, &r.part, &r.diags)
+	return r
 }
 
 // listFiles returns the YAML files under the root in sorted order, skipping hidden folders.

@@ -17,7 +17,7 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, where string) {
 		d.errorf(n, "%s: expected a mapping of fields, got %s", where, describe(n))
 		return
 	}
-	meta := metaOf(v)
+	meta := d.metaOf(v)
 	if meta != nil && meta.Pos.File == "" {
 		meta.Pos = d.pos(n)
 	}
@@ -54,14 +54,14 @@ func (d *decoder) field(k, val *yaml.Node, v reflect.Value, where string, seen m
 		d.errorf(k, "unknown field %q in %s%s", k.Value, where, didYouMean(k.Value, keysOf(idx)))
 		return
 	}
-	if meta := metaOf(v); meta != nil {
+	if meta := d.metaOf(v); meta != nil {
 		if meta.Fields == nil {
 			meta.Fields = map[string]Pos{}
 		}
 		meta.Fields[k.Value] = d.pos(val)
 		d.itemPositions(meta, k.Value, val)
 	}
-	d.value(val, v.Field(i), k.Value, k.Value+" of "+where)
+	d.value(val, v.Field(i), k.Value, where)
 }
 
 // merge applies a merge key's value: one mapping or a list of them.
@@ -84,12 +84,20 @@ func (d *decoder) merge(n *yaml.Node, v reflect.Value, where string) {
 	d.mapping(n, v, where)
 }
 
-// metaOf returns the Meta embedded in struct v, or nil.
-func metaOf(v reflect.Value) *Meta {
-	if f, ok := v.Type().FieldByName("Meta"); ok && f.Type == metaType && v.CanAddr() {
-		return v.FieldByIndex(f.Index).Addr().Interface().(*Meta)
+// metaOf returns the Meta embedded in struct v, or nil; the field is looked up once per type.
+func (d *decoder) metaOf(v reflect.Value) *Meta {
+	i, ok := d.metas[v.Type()]
+	if !ok {
+		i = -1
+		if f, found := v.Type().FieldByName("Meta"); found && f.Type == metaType && len(f.Index) == 1 {
+			i = f.Index[0]
+		}
+		d.metas[v.Type()] = i
 	}
-	return nil
+	if i < 0 || !v.CanAddr() {
+		return nil
+	}
+	return v.Field(i).Addr().Interface().(*Meta)
 }
 
 // sequence decodes a YAML list: of names (labels, supporting) or of entities (sections).
@@ -105,7 +113,7 @@ func (d *decoder) sequence(n *yaml.Node, v reflect.Value, key, where string) {
 		if elemType.Kind() == reflect.String {
 			d.value(item, elem, key, where)
 		} else {
-			d.value(item, elem, key, entityName(elemType, item, i))
+			d.value(item, elem, "", entityName(elemType, item, i))
 		}
 		if elem.Kind() == reflect.Pointer && elem.IsNil() {
 			if isNull(item) {

@@ -22,7 +22,8 @@ type settingsAt struct {
 	pos      Pos
 }
 
-// parseFile decodes every YAML document of one file into m and returns its settings sections.
+// parseFile decodes every YAML document of one file into m, a model of that file alone, and
+// returns its settings sections.
 func parseFile(file string, data []byte, m *Model, diags *Diagnostics) []*settingsAt {
 	if d, bad := checkText(file, data); bad {
 		*diags = append(*diags, d)
@@ -34,13 +35,11 @@ func parseFile(file string, data []byte, m *Model, diags *Diagnostics) []*settin
 	}
 	var out []*settingsAt
 	dec := newDecoder(file, diags)
-	before := *m
 	for _, doc := range docs {
 		out = append(out, dec.document(doc, m)...)
 	}
 	if dec.aborted {
-		m.Sources, m.Teams, m.Objectives = before.Sources, before.Teams, before.Objectives
-		m.Metrics, m.KPIs = before.Metrics, before.KPIs
+		*m = Model{} // what was decoded before the walk gave up would only add noise
 		return nil
 	}
 	return out
@@ -156,7 +155,7 @@ func (d *decoder) section(k, v *yaml.Node, m *Model) *settingsAt {
 	switch k.Value {
 	case "settings":
 		s := &settingsAt{pos: d.pos(k)}
-		d.value(v, reflect.ValueOf(&s.settings).Elem(), "settings", "settings")
+		d.value(v, reflect.ValueOf(&s.settings).Elem(), "", "settings")
 		return s
 	case "sources":
 		target = &m.Sources
