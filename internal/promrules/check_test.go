@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/kpic/kpic/internal/spec"
 )
 
 // promtool returns the path of Prometheus' promtool, or skips the test when it is missing
@@ -30,10 +32,11 @@ func promtool(t testing.TB) string {
 	return ""
 }
 
-// writeRules builds the test model's rule files into a temporary folder and returns their paths.
+// writeRules builds the rule files of testdata/small into a temporary folder and returns their
+// paths.
 func writeRules(t *testing.T) []string {
 	t.Helper()
-	files, err := Build(testModel())
+	files, err := Build(loadSmall(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +55,7 @@ func writeRules(t *testing.T) []string {
 // TestRulesRoundTripThroughRulefmt parses every file as Prometheus does and expects the groups
 // Groups returned, with no error.
 func TestRulesRoundTripThroughRulefmt(t *testing.T) {
-	m := testModel()
+	m := loadSmall(t)
 	want, err := Groups(m)
 	if err != nil {
 		t.Fatal(err)
@@ -85,5 +88,31 @@ func TestPromtoolCheckRulesFindsNothing(t *testing.T) {
 		if strings.Contains(line, "FAILED") || strings.Contains(strings.ToLower(line), "warn") || strings.Contains(line, "duplicate") {
 			t.Errorf("promtool check rules reported: %s\n%s", line, out)
 		}
+	}
+}
+
+// TestDemoRulesPassPromtool compiles the demo company's kpis/ and checks its rule files with
+// promtool, so the committed deploy/prometheus is known to load.
+func TestDemoRulesPassPromtool(t *testing.T) {
+	m, diags := spec.Load("../../kpis")
+	if diags.HasErrors() {
+		t.Fatalf("load kpis:\n%v", diags)
+	}
+	files, err := Build(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := promtool(t)
+	dir := t.TempDir()
+	args := []string{"check", "rules"}
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.Base(f.Path))
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, p)
+	}
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil || strings.Contains(string(out), "FAILED") {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
 	}
 }

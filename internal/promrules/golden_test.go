@@ -11,9 +11,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the testdata/*.golden files")
 
-// TestBuildGolden compares every generated rule file with testdata/<objective>.golden.
+// TestBuildGolden compiles testdata/small and compares every rule file with
+// testdata/<objective>.golden.
 func TestBuildGolden(t *testing.T) {
-	files, err := Build(testModel())
+	files, err := Build(loadSmall(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,7 @@ func testModel() *spec.Model {
 		kpi("churn_ratio", "Churn", "ratio", spec.KindRatio, lower(fixed("0.05")), "0.08"),
 		kpi("response_seconds", "First response", "seconds", spec.KindMetric, lower(fixed("3600")), ""),
 		kpi("signup_growth_ratio", "Signup growth", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
-		kpi("customer_growth_ratio", "", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
+		kpi("customer_growth_ratio", "customer_growth_ratio", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
 		kpi("margin_ratio", "Margin {{ oops", "ratio", spec.KindExpr, higher(fixed("0.4")), "0.3"),
 		kpi("conversion_ratio", "Conversion", "ratio", spec.KindRatio, higher(fixed("0.02")), "0.01"),
 	}
