@@ -52,6 +52,7 @@ func (c *checker) kindFields(k *KPI, what string) {
 	switch k.Kind {
 	case KindQuery:
 		c.sqlQuery(k.Meta, what, k.Source, k.Query, k.Labels)
+		c.seriesLimit(k.Meta, what, k.SeriesLimit)
 	case KindMetric:
 		c.ref(k.Meta, "metric", what, "metric", k.Metric)
 	case KindRatio:
@@ -61,13 +62,8 @@ func (c *checker) kindFields(k *KPI, what string) {
 	case KindExpr:
 		c.promQL(k.Meta, "expr", what, k.Expr)
 	}
-	if k.Kind == KindQuery {
-		return
-	}
-	for _, key := range []string{"source", "labels", "interval", "timeout", "series_limit"} {
-		if k.Has(key) {
-			c.errorf(k.At(key), "field %q of %s only applies to a KPI computed by a query", key, what)
-		}
+	if k.Kind != KindQuery {
+		c.onlyWithQuery(k.Meta, what, "a KPI computed by a query", "source", "labels", "interval", "timeout", "series_limit")
 	}
 }
 

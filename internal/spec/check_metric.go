@@ -19,8 +19,10 @@ func (c *checker) metric(x *Metric) {
 		c.errorf(x.At("expr"), "%s sets both query and expr; a metric is read either by SQL (query) or from Prometheus (expr)", what)
 	case hasQuery:
 		c.sqlQuery(x.Meta, what, x.Source, x.Query, x.Labels)
+		c.seriesLimit(x.Meta, what, x.SeriesLimit)
 	case hasExpr:
 		c.promQL(x.Meta, "expr", what, x.Expr)
+		c.onlyWithQuery(x.Meta, what, "a metric read by a query", "source", "labels", "interval", "timeout", "series_limit")
 	default:
 		c.errorf(x.Pos, "%s needs a query (SQL, with a source) or an expr (PromQL)", what)
 	}
@@ -35,6 +37,7 @@ func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []strin
 		c.errorf(meta.At("query"), "query of %s is empty", what)
 	}
 	c.labelNames(meta, "labels", what, labels)
+
 	if i := slices.Index(labels, "value"); i >= 0 {
 		c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s: the value column is the sample, not a label", "value", what)
 	}
@@ -44,5 +47,21 @@ func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []strin
 func (c *checker) unit(meta Meta, what, unit string) {
 	if unit != "" && !slices.Contains(Units, unit) {
 		c.errorf(meta.At("unit"), "unknown unit %q in %s; use one of %s%s", unit, what, joinOr(Units), didYouMean(unit, Units))
+	}
+}
+
+// onlyWithQuery reports fields that only mean something for SQL-backed series.
+func (c *checker) onlyWithQuery(meta Meta, what, only string, keys ...string) {
+	for _, key := range keys {
+		if meta.Has(key) {
+			c.errorf(meta.At(key), "field %q of %s only applies to %s", key, what, only)
+		}
+	}
+}
+
+// seriesLimit checks a written series_limit (unwritten ones take the exporter's default).
+func (c *checker) seriesLimit(meta Meta, what string, limit int) {
+	if meta.Has("series_limit") && limit < 1 {
+		c.errorf(meta.At("series_limit"), "series_limit of %s must be at least 1, got %d", what, limit)
 	}
 }

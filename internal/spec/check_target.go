@@ -34,7 +34,8 @@ func (c *checker) target(k *KPI, what string) {
 }
 
 // critical checks that the critical bound lies beyond the target on the bad side: below it when
-// higher is better, above it when lower is better. For a ramp, beyond both of its ends.
+// higher is better, above it when lower is better. For a ramp, beyond both of its ends. Equal
+// is allowed: the KPI then goes from green straight to red.
 func (c *checker) critical(k *KPI, what string) {
 	t, crit := k.Target, k.Critical
 	if crit == nil || (t.Direction != Higher && t.Direction != Lower) {
@@ -46,20 +47,20 @@ func (c *checker) critical(k *KPI, what string) {
 	}
 	for _, end := range ends {
 		if bad := wrongSide(t.Direction, crit.Value, end.Value); bad != "" {
-			c.errorf(k.At("critical"), "critical %s of %s is on the wrong side of the target %s: %s is better, so critical must be %s it",
+			c.errorf(k.At("critical"), "critical %s of %s is on the wrong side of the target %s: %s is better, so critical must not be %s it",
 				crit.Text, what, end.Text, t.Direction, bad)
 			return
 		}
 	}
 }
 
-// wrongSide returns where critical must lie ("below", "above") when it does not, else "".
+// wrongSide returns where critical must not lie ("above", "below") when it does, else "".
 func wrongSide(dir Direction, critical, target float64) string {
-	if dir == Higher && critical >= target {
-		return "below"
-	}
-	if dir == Lower && critical <= target {
+	if dir == Higher && critical > target {
 		return "above"
+	}
+	if dir == Lower && critical < target {
+		return "below"
 	}
 	return ""
 }

@@ -38,6 +38,9 @@ func LoadFS(fsys fs.FS, display string) (*Model, Diagnostics) {
 	if err != nil {
 		return nil, Diagnostics{{Pos: Pos{File: display}, Message: fmt.Sprintf("cannot list definitions: %v", unwrapPath(err))}}
 	}
+	if len(files) == 0 {
+		return nil, Diagnostics{{Pos: Pos{File: display}, Message: "no definitions found: the folder has no *.yaml or *.yml file"}}
+	}
 	m := &Model{Files: files}
 	var settings []*settingsAt
 	texts := make(map[string][]byte, len(files))

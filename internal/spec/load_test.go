@@ -75,6 +75,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"a missing folder is reported by name", "testdata/nope", "testdata/nope: cannot read definitions"},
 		{"a file instead of a folder is reported", "testdata/base/base.yaml", "not a directory"},
+		{"a folder without definitions is an error", "testdata/fuzz", "testdata/fuzz: no definitions found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,8 @@ type Model struct {
 type Meta struct {
 	// Pos is the position of the entity itself (its first key).
 	Pos Pos `yaml:"-"`
-	// Fields maps a YAML key to the position of its value.
+	// Fields maps a YAML key to the position of its value; items of a list of names are
+	// recorded too, as "key[i]" (for example "supporting[1]").
 	Fields map[string]Pos `yaml:"-"`
 }
 
