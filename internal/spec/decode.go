@@ -107,6 +107,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, key, where string) {
 	if d.leaf(n, v, key) {
 		return
 	}
+	d.composite(n, v, key, where)
+}
+
+// composite decodes pointers, structs, lists and maps.
+func (d *decoder) composite(n *yaml.Node, v reflect.Value, key, where string) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		elem := reflect.New(v.Type().Elem())

@@ -42,19 +42,7 @@ func LoadFS(fsys fs.FS, display string) (*Model, Diagnostics) {
 		return nil, Diagnostics{{Pos: Pos{File: display}, Message: "no definitions found: the folder has no *.yaml or *.yml file"}}
 	}
 	m := &Model{Files: files}
-	var settings []*settingsAt
-	texts := make(map[string][]byte, len(files))
-	for _, r := range readAll(fsys, display, files) {
-		diags = append(diags, r.diags...)
-		texts[r.file] = r.data
-		settings = append(settings, r.settings...)
-		m.Sources = append(m.Sources, r.part.Sources...)
-		m.Teams = append(m.Teams, r.part.Teams...)
-		m.Objectives = append(m.Objectives, r.part.Objectives...)
-		m.Metrics = append(m.Metrics, r.part.Metrics...)
-		m.KPIs = append(m.KPIs, r.part.KPIs...)
-	}
-	mergeSettings(m, settings, &diags)
+	texts := merge(m, readAll(fsys, display, files), &diags)
 	applyDefaults(m)
 	validate(m, texts, &diags)
 	diags.Sort()
@@ -101,6 +89,25 @@ func readFile(fsys fs.FS, shown, name string) fileResult {
 	r.data = data
 	r.settings = parseFile(shown, data, &r.part, &r.diags)
 	return r
+}
+
+// merge concatenates the files' sections in file order, keeps the one settings section and
+// returns each file's text by its shown name.
+func merge(m *Model, results []fileResult, diags *Diagnostics) map[string][]byte {
+	var settings []*settingsAt
+	texts := make(map[string][]byte, len(results))
+	for _, r := range results {
+		*diags = append(*diags, r.diags...)
+		texts[r.file] = r.data
+		settings = append(settings, r.settings...)
+		m.Sources = append(m.Sources, r.part.Sources...)
+		m.Teams = append(m.Teams, r.part.Teams...)
+		m.Objectives = append(m.Objectives, r.part.Objectives...)
+		m.Metrics = append(m.Metrics, r.part.Metrics...)
+		m.KPIs = append(m.KPIs, r.part.KPIs...)
+	}
+	mergeSettings(m, settings, diags)
+	return texts
 }
 
 // listFiles returns the YAML files under the root in sorted order, skipping hidden folders.
