@@ -30,8 +30,9 @@ type RuleFile struct {
 // Groups compiles the rule groups of every objective that has KPIs, in definition order.
 func Groups(m *spec.Model) ([]RuleFile, error) {
 	var out []RuleFile
+	byObjective := kpisByObjective(m)
 	for _, o := range m.Objectives {
-		kpis := kpisOf(m, o.Name)
+		kpis := byObjective[o.Name]
 		if len(kpis) == 0 {
 			continue
 		}
@@ -62,13 +63,11 @@ func Build(m *spec.Model) ([]output.File, error) {
 	return out, nil
 }
 
-// kpisOf lists the KPIs of an objective in definition order.
-func kpisOf(m *spec.Model, objective string) []*spec.KPI {
-	var out []*spec.KPI
+// kpisByObjective groups the KPIs by objective, each list in definition order.
+func kpisByObjective(m *spec.Model) map[string][]*spec.KPI {
+	out := make(map[string][]*spec.KPI, len(m.Objectives))
 	for _, k := range m.KPIs {
-		if k.Objective == objective {
-			out = append(out, k)
-		}
+		out[k.Objective] = append(out[k.Objective], k)
 	}
 	return out
 }

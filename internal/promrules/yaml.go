@@ -20,12 +20,31 @@ import (
 // time and gigabytes of a 10,000-KPI build. Tests check the result decodes to the same groups.
 func Marshal(groups []rulefmt.RuleGroup) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(sizeHint(groups))
 	b.WriteString(Header)
 	b.WriteString("groups:\n")
 	for _, g := range groups {
 		writeGroup(&b, g)
 	}
 	return b.Bytes(), nil
+}
+
+// sizeHint estimates the size of the file, so that its buffer grows once rather than by doubling.
+func sizeHint(groups []rulefmt.RuleGroup) int {
+	n := len(Header) + 16
+	for _, g := range groups {
+		n += 64 + len(g.Name)
+		for _, r := range g.Rules {
+			n += 64 + len(r.Record) + len(r.Alert) + len(r.Expr)
+			for k, v := range r.Labels {
+				n += 16 + len(k) + len(v)
+			}
+			for k, v := range r.Annotations {
+				n += 16 + len(k) + len(v)
+			}
+		}
+	}
+	return n
 }
 
 // writeGroup writes one item of the groups list.
@@ -62,9 +81,10 @@ func writeRule(b *bytes.Buffer, r rulefmt.Rule) {
 // field writes `key: value` behind prefix; a multi-line value becomes a literal block indented
 // two spaces deeper than its key.
 func field(b *bytes.Buffer, prefix, key, value string) {
-	b.WriteString(prefix + key + ":")
-	depth := strings.Repeat(" ", len(prefix)+2)
-	b.WriteString(scalar(value, depth))
+	b.WriteString(prefix)
+	b.WriteString(key)
+	b.WriteString(": ")
+	b.WriteString(scalar(value, len(prefix)+2))
 	b.WriteByte('\n')
 }
 
@@ -80,28 +100,32 @@ func mapping(b *bytes.Buffer, prefix, key string, m map[string]string) {
 	if len(m) == 0 {
 		return
 	}
-	b.WriteString(prefix + key + ":\n")
-	inner := strings.Repeat(" ", len(prefix)+2)
+	b.WriteString(prefix)
+	b.WriteString(key)
+	b.WriteString(":\n")
+	inner := prefix + "  "
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		b.WriteString(inner + strings.TrimSpace(scalar(k, inner)) + ":")
-		b.WriteString(scalar(m[k], inner+"  "))
+		b.WriteString(inner)
+		b.WriteString(scalar(k, len(inner)))
+		b.WriteString(": ")
+		b.WriteString(scalar(m[k], len(inner)+2))
 		b.WriteByte('\n')
 	}
 }
 
-// scalar renders s as a YAML value following a key's colon: plain when YAML reads it back as
-// the same string, a literal block for multi-line text, single quotes otherwise, and JSON-style
-// double quotes for anything with control characters or invalid UTF-8.
-func scalar(s, depth string) string {
+// scalar renders s as a YAML value: plain when YAML reads it back as the same string, a literal
+// block (lines indented by depth) for multi-line text, single quotes for other printable text,
+// and escaped double quotes for the rest.
+func scalar(s string, depth int) string {
 	switch {
 	case plain(s):
-		return " " + s
+		return s
 	case literalBlock(s):
-		return " " + block(s, depth)
+		return block(s, strings.Repeat(" ", depth))
 	case printable(s):
-		return " '" + strings.ReplaceAll(s, "'", "''") + "'"
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 	}
-	return " " + doubleQuoted(s)
+	return doubleQuoted(s)
 }
 
 // doubleQuoted escapes everything outside YAML's printable set, so any valid UTF-8 reads back.
