@@ -156,7 +156,7 @@ type Period struct {
 func (p Period) StartTime() time.Time { return p.Start.Time }
 
 // EndTime is the instant the period ends: UTC midnight after End.
-func (p Period) EndTime() time.Time { return p.End.Time.AddDate(0, 0, 1) }
+func (p Period) EndTime() time.Time { return p.End.AddDate(0, 0, 1) }
 
 // Date is a calendar day, written YYYY-MM-DD.
 type Date struct{ time.Time }

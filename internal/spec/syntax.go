@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
@@ -19,7 +20,7 @@ func syntaxError(file string, data []byte, err error) Diagnostic {
 		line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}
-	msg = trimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
 	lines := bytes.Split(data, []byte("\n"))
 	if len(data) <= maxBisectSize {
 		line = firstFailingLine(lines, line)
@@ -27,13 +28,6 @@ func syntaxError(file string, data []byte, err error) Diagnostic {
 	line = min(max(line, 1), len(lines))
 	col := len(lines[line-1]) - len(bytes.TrimLeft(lines[line-1], " ")) + 1
 	return Diagnostic{Pos: Pos{File: file, Line: line, Col: col}, Message: "YAML syntax error: " + msg}
-}
-
-func trimPrefix(s, prefix string) string {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):]
-	}
-	return s
 }
 
 // maxBisectSize bounds the files whose syntax errors are located by re-parsing prefixes.
