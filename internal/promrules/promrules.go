@@ -3,8 +3,6 @@
 package promrules
 
 import (
-	"fmt"
-
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/kpic/kpic/internal/output"
@@ -53,11 +51,7 @@ func Build(m *spec.Model) ([]output.File, error) {
 	}
 	out := make([]output.File, 0, len(files))
 	for _, f := range files {
-		data, err := Marshal(f.Groups)
-		if err != nil {
-			return nil, fmt.Errorf("promrules: %s: %w", f.Path, err)
-		}
-		out = append(out, output.File{Path: f.Path, Data: data})
+		out = append(out, output.File{Path: f.Path, Data: Marshal(f.Groups)})
 	}
 	output.Sort(out)
 	return out, nil

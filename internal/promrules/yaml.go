@@ -18,7 +18,7 @@ import (
 // map keys sorted, so the bytes only change when the rules do. It writes the fixed layout of
 // rule files itself: yaml.v3's emitter keeps every event of a document and took most of the
 // time and gigabytes of a 10,000-KPI build. Tests check the result decodes to the same groups.
-func Marshal(groups []rulefmt.RuleGroup) ([]byte, error) {
+func Marshal(groups []rulefmt.RuleGroup) []byte {
 	var b bytes.Buffer
 	b.Grow(sizeHint(groups))
 	b.WriteString(Header)
@@ -26,7 +26,7 @@ func Marshal(groups []rulefmt.RuleGroup) ([]byte, error) {
 	for _, g := range groups {
 		writeGroup(&b, g)
 	}
-	return b.Bytes(), nil
+	return b.Bytes()
 }
 
 // sizeHint estimates the size of the file, so that its buffer grows once rather than by doubling.
