@@ -24,7 +24,8 @@ func (c *checker) kpi(k *KPI) {
 	}
 	c.labelNames(k.Meta, "by", what, k.By)
 	c.byLabels(k, what)
-	if c.required(k.Meta, what, "target", k.Has("target") || k.Target.Direction != "") {
+	// A target written as something else than a mapping was reported while decoding.
+	if c.required(k.Meta, what, "target", k.Has("target") || k.Target.Direction != "") && k.Target.Pos.Line != 0 {
 		c.target(k, what)
 	}
 	c.alert(&k.Alert, what)
@@ -71,8 +72,7 @@ func (c *checker) kindFields(k *KPI, what string) {
 func (c *checker) ratio(k *KPI, what string) {
 	r := k.Ratio
 	if r == nil {
-		c.errorf(k.At("ratio"), "ratio of %s needs a numerator and a denominator", what)
-		return
+		return // written as something else than a mapping: reported while decoding
 	}
 	for _, side := range []struct{ key, name string }{{"numerator", r.Numerator}, {"denominator", r.Denominator}} {
 		if c.required(r.Meta, "ratio of "+what, side.key, side.name != "") {
@@ -86,8 +86,7 @@ func (c *checker) ratio(k *KPI, what string) {
 func (c *checker) growth(k *KPI, what string) {
 	g := k.Growth
 	if g == nil {
-		c.errorf(k.At("growth"), "growth of %s needs a metric and a window (over)", what)
-		return
+		return // written as something else than a mapping: reported while decoding
 	}
 	if c.required(g.Meta, "growth of "+what, "metric", g.Metric != "") {
 		c.ref(g.Meta, "metric", "growth of "+what, "metric or kpi", g.Metric)

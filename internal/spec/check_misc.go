@@ -76,7 +76,7 @@ func (c *checker) objective(o *Objective) {
 	}
 	p := o.Period
 	if p.Pos.Line == 0 {
-		p.Pos = o.At("period")
+		return // written as something else than a mapping: reported while decoding
 	}
 	c.required(p.Meta, "period of "+what, "start", p.Has("start") || !p.Start.IsZero())
 	c.required(p.Meta, "period of "+what, "end", p.Has("end") || !p.End.IsZero())

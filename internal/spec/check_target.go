@@ -7,9 +7,6 @@ func (c *checker) target(k *KPI, what string) {
 	t := &k.Target
 	where := "target of " + what
 	at := t.Pos
-	if at.Line == 0 {
-		at = k.At("target")
-	}
 	switch t.Direction {
 	case Higher, Lower:
 	case "":

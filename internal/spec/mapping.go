@@ -34,7 +34,8 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, where string) {
 	}
 }
 
-// field decodes one key: value pair of a mapping into struct v.
+// field decodes one key: value pair of a mapping into struct v. An empty section (`target:`)
+// counts as not written, so it is reported as missing rather than as an empty mapping.
 func (d *decoder) field(k, val *yaml.Node, v reflect.Value, where string, seen map[string]*yaml.Node) {
 	if !d.visit(k) {
 		return
@@ -54,7 +55,7 @@ func (d *decoder) field(k, val *yaml.Node, v reflect.Value, where string, seen m
 		d.errorf(k, "unknown field %q in %s%s", k.Value, where, didYouMean(k.Value, keysOf(idx)))
 		return
 	}
-	if meta := d.metaOf(v); meta != nil {
+	if meta := d.metaOf(v); meta != nil && !(isNull(val) && isEntity(derefType(v.Field(i).Type()))) {
 		if meta.Fields == nil {
 			meta.Fields = map[string]Pos{}
 		}
@@ -62,6 +63,14 @@ func (d *decoder) field(k, val *yaml.Node, v reflect.Value, where string, seen m
 		d.itemPositions(meta, k.Value, val)
 	}
 	d.value(val, v.Field(i), k.Value, where)
+}
+
+// derefType is t, or what t points to.
+func derefType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return t.Elem()
+	}
+	return t
 }
 
 // merge applies a merge key's value: one mapping or a list of them.
