@@ -28,6 +28,10 @@ func (c *checker) ref(meta Meta, key, what, kind, name string) {
 	if name == "" || c.defined(kind, name) {
 		return
 	}
+	if _, isKPI := c.kpis[name]; isKPI && kind == "metric" {
+		c.errorf(meta.At(key), "%q in %s of %s is a KPI, not a metric; build on a KPI with ratio, growth or expr", name, key, what)
+		return
+	}
 	c.errorf(meta.At(key), "undefined %s %q in %s of %s%s", kind, name, key, what, didYouMean(name, c.names[kind]))
 }
 
