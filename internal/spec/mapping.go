@@ -55,7 +55,8 @@ func (d *decoder) field(k, val *yaml.Node, v reflect.Value, where string, seen m
 		d.errorf(k, "unknown field %q in %s%s", k.Value, where, didYouMean(k.Value, keysOf(idx)))
 		return
 	}
-	if meta := d.metaOf(v); meta != nil && !(isNull(val) && isEntity(derefType(v.Field(i).Type()))) {
+	emptySection := isNull(val) && isEntity(derefType(v.Field(i).Type()))
+	if meta := d.metaOf(v); meta != nil && !emptySection {
 		if meta.Fields == nil {
 			meta.Fields = map[string]Pos{}
 		}
