@@ -5,6 +5,7 @@ package exporter
 import (
 	"bytes"
 	"compress/gzip"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,13 +20,19 @@ type encoder struct {
 	labels    []string
 	limit     int
 	buf       []byte
-	seen      map[string]struct{}
+	set       labelSets
 	duplicate int
 	overLimit int
 }
 
-func newEncoder(gauge, help string, labels []string, limit int) *encoder {
-	e := &encoder{gauge: gauge, labels: labels, limit: limit, seen: map[string]struct{}{}}
+// sizeHint is the previous result's size, so a steady query does not regrow its buffers on
+// every run.
+type sizeHint struct{ bytes, series int }
+
+// newEncoder starts a block.
+func newEncoder(gauge, help string, labels []string, limit int, hint sizeHint) *encoder {
+	e := &encoder{gauge: gauge, labels: labels, limit: limit, buf: make([]byte, 0, hint.bytes+hint.bytes/8)}
+	e.set.init(hint.series)
 	e.buf = append(e.buf, "# HELP "...)
 	e.buf = append(e.buf, gauge...)
 	e.buf = append(e.buf, ' ')
@@ -46,21 +53,29 @@ func (e *encoder) add(values [][]byte, v float64) {
 	e.buf = append(e.buf, e.gauge...)
 	setStart := len(e.buf)
 	e.buf = e.appendLabels(values)
-	set := e.buf[setStart:]
-	if _, dup := e.seen[string(set)]; dup {
+	sl, dup := e.set.lookup(e.buf, setStart, len(e.buf))
+	if dup {
 		e.duplicate++
 		e.buf = e.buf[:start]
 		return
 	}
-	if len(e.seen) >= e.limit {
+	if e.set.n >= e.limit {
 		e.overLimit++
 		e.buf = e.buf[:start]
 		return
 	}
-	e.seen[string(set)] = struct{}{}
+	e.set.fill(e.buf, sl, setStart, len(e.buf))
 	e.buf = append(e.buf, ' ')
-	e.buf = strconv.AppendFloat(e.buf, v, 'g', -1, 64)
+	e.buf = appendValue(e.buf, v)
 	e.buf = append(e.buf, '\n')
+}
+
+// appendValue formats a sample; whole numbers, the usual SQL count, take the fast integer path.
+func appendValue(b []byte, v float64) []byte {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.AppendInt(b, int64(v), 10)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
 // appendLabels writes {name="value",...}; empty values are left out, as Prometheus would.
@@ -119,7 +134,7 @@ type block struct {
 
 // finish returns the encoded block; a result with no series publishes nothing, not even HELP.
 func (e *encoder) finish() *block {
-	n := len(e.seen)
+	n := e.set.n
 	if n == 0 {
 		return &block{}
 	}

@@ -42,7 +42,7 @@ func TestEncoder(t *testing.T) {
 	const header = "# HELP business_x Things, counted.\\nTwice.\n# TYPE business_x gauge\n"
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEncoder("business_x", "Things, counted.\nTwice.", tt.labels, tt.limit)
+			e := newEncoder("business_x", "Things, counted.\nTwice.", tt.labels, tt.limit, sizeHint{})
 			for _, r := range tt.rows {
 				vals := make([][]byte, len(r.labels))
 				for i, l := range r.labels {
@@ -65,7 +65,7 @@ func TestEncoder(t *testing.T) {
 }
 
 func TestAnEmptyResultPublishesNothing(t *testing.T) {
-	if b := newEncoder("business_x", "help", nil, 10).finish(); len(b.text) != 0 || b.series != 0 {
+	if b := newEncoder("business_x", "help", nil, 10, sizeHint{}).finish(); len(b.text) != 0 || b.series != 0 {
 		t.Errorf("got %q", b.text)
 	}
 }

@@ -31,6 +31,7 @@ type Exporter struct {
 	gen     *generation
 	defs    map[string]string // query name -> definition fingerprint
 	ready   atomic.Bool
+	gzPool  sync.Pool // gzip writers for the self-metrics part of scrapes
 }
 
 // New returns an exporter with nothing applied yet.

@@ -23,6 +23,7 @@ type job struct {
 	store    *store
 	metrics  *selfMetrics
 	log      *slog.Logger
+	hint     sizeHint // of the last published block; only the job's goroutine uses it
 }
 
 // loop runs the query after a short random offset, then every interval with a little jitter,
@@ -56,7 +57,7 @@ func jitter(d time.Duration) time.Duration {
 // run executes the query once and publishes the outcome.
 func (j *job) run(ctx context.Context) {
 	start := time.Now()
-	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit)
+	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit, j.hint)
 	st, err := j.src.Run(ctx, j.query, enc.add)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return // stopped by shutdown or reload: neither a success nor a failure
@@ -71,6 +72,7 @@ func (j *job) run(ctx context.Context) {
 
 func (j *job) succeeded(enc *encoder, st source.Stats) {
 	b := enc.finish()
+	j.hint = sizeHint{bytes: len(b.text), series: b.series}
 	now := time.Now()
 	j.store.put(j.name, b, now.Add(time.Duration(j.stale)*j.interval))
 	m := j.metrics

@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"bytes"
+	"compress/gzip"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,7 +26,7 @@ func (e *Exporter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	parts := e.liveParts(time.Now())
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
 	if gz {
-		self = gzipBytes(self)
+		self = e.gzipSelf(self)
 		w.Header().Set("Content-Encoding", "gzip")
 	}
 	w.Header().Set("Vary", "Accept-Encoding")
@@ -94,4 +95,20 @@ func acceptsGzip(header string) bool {
 		return err == nil && f > 0
 	}
 	return false
+}
+
+// gzipSelf compresses the per-scrape self-metrics with a pooled writer: a fresh gzip writer
+// allocates over a megabyte, more than the rest of a scrape.
+func (e *Exporter) gzipSelf(p []byte) []byte {
+	zw, _ := e.gzPool.Get().(*gzip.Writer)
+	var buf bytes.Buffer
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid: no error
+	} else {
+		zw.Reset(&buf)
+	}
+	_, _ = zw.Write(p) // a bytes.Buffer does not fail
+	_ = zw.Close()
+	e.gzPool.Put(zw)
+	return buf.Bytes()
 }
