@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -66,8 +67,8 @@ func TestServeEndToEnd(t *testing.T) {
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve", "--config.dir=testdata/serve/kpis", "--web.listen-address="+addr, "--log.format=json")
 	cmd.Env = append(os.Environ(), "KPIC_E2E_DB="+seedE2E(t))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +91,24 @@ func TestServeEndToEnd(t *testing.T) {
 	if n := strings.Count(stderr.String(), "configuration applied"); n < 2 {
 		t.Errorf("SIGHUP did not reload (%d applies)", n)
 	}
+}
+
+// lockedBuffer collects the child's stderr, written by exec's copier while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func waitHTTP(t *testing.T, url string) {

@@ -10,8 +10,9 @@ import (
 
 // guard makes the database itself stop the statement at the timeout: PostgreSQL through a
 // transaction-local statement_timeout (its cancel request is sent too, see postgresConnector),
-// MySQL and MariaDB through KILL QUERY from a side connection, since dropping the client
-// connection does not stop a running statement there. The returned stop waits for a kill in
+// MySQL and MariaDB through KILL CONNECTION from a side connection, since dropping the client
+// connection does not stop a running statement there. KILL QUERY would miss a statement still
+// in flight when the kill arrives; the connection is discarded on timeout anyway. The returned stop waits for a kill in
 // progress, so the connection is never reused while it is being killed.
 func (s *Source) guard(ctx context.Context, tx *sql.Tx, timeout time.Duration) (stop func(), err error) {
 	switch s.Driver {
@@ -53,7 +54,7 @@ func (s *Source) session(ctx context.Context, conn *sql.Conn) error {
 	return err
 }
 
-// kill runs KILL QUERY on a fresh connection outside the pool, which may be exhausted.
+// kill runs KILL CONNECTION on a fresh connection outside the pool, which may be exhausted.
 func (s *Source) kill(id int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -63,6 +64,6 @@ func (s *Source) kill(id int64) {
 	}
 	defer c.Close()
 	if ex, ok := c.(driver.ExecerContext); ok {
-		_, _ = ex.ExecContext(ctx, fmt.Sprintf("KILL QUERY %d", id), nil)
+		_, _ = ex.ExecContext(ctx, fmt.Sprintf("KILL CONNECTION %d", id), nil)
 	}
 }
