@@ -2,6 +2,7 @@ package promrules
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
@@ -94,13 +95,28 @@ func statusExpr(k *spec.KPI) string {
 }
 
 // forecastExpr projects the value linearly to the end of the period from the last
-// forecast_window; once the period is over, the forecast is the value itself.
+// forecast_window, once at least half of that window has data: a trend read from a few minutes
+// of a new KPI would project wild values and false "at risk" alerts. Once the period is over,
+// the forecast is the value itself.
 func forecastExpr(m *spec.Model, o *spec.Objective, k *spec.KPI) string {
 	end := unix(o.Period.EndTime().Unix())
 	value := sel(SeriesValue, k)
 	window := m.Settings.Rules.ForecastWindow.String()
-	running := "predict_linear(" + value + "[" + window + "], " + end + " - time()) and on() (vector(time()) < " + end + ")"
+	running := "predict_linear(" + value + "[" + window + "], " + end + " - time())" +
+		" and count_over_time(" + value + "[" + window + "]) >= " + strconv.FormatInt(minForecastSamples(m), 10) +
+		" and on() (vector(time()) < " + end + ")"
 	return running + " or " + value + " and on() (vector(time()) >= " + end + ")"
+}
+
+// minForecastSamples is the number of evaluations that cover half the forecast window, and
+// never less than the two samples a trend needs.
+func minForecastSamples(m *spec.Model) int64 {
+	interval := int64(m.Settings.Rules.Interval)
+	if interval <= 0 {
+		interval = int64(time.Minute)
+	}
+	window := int64(m.Settings.Rules.ForecastWindow)
+	return max(2, (window+2*interval-1)/(2*interval))
 }
 
 // infoLabels describe the KPI on kpi:info, for joins in dashboards and alerts.
