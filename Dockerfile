@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # A static, non-root image of kpic. Build: docker build -t kpic --build-arg VERSION=$(git describe --tags --always) .
-# Run the exporter with definitions mounted: docker run -v "$PWD/kpis:/etc/kpic/kpis:ro" -p 9863:9863 kpic
+# Run the exporter with definitions mounted: docker run -v "$PWD/kpis:/etc/kpic/kpis:ro" -p 10863:10863 kpic
 
 ARG GO_VERSION=1.26
 
@@ -23,6 +23,6 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/kpic /usr/local/bin/kpic
 USER 65532:65532
-EXPOSE 9863
+EXPOSE 10863
 ENTRYPOINT ["/usr/local/bin/kpic"]
 CMD ["serve", "--config.dir=/etc/kpic/kpis"]

@@ -19,10 +19,10 @@ import (
 
 // Preferred ports, the usual ones of each program; a busy one is replaced by a free one.
 const (
-	servePort        = 9863
+	servePort        = 10863
 	prometheusPort   = 9090
 	alertmanagerPort = 9093
-	webhookPort      = 9866
+	webhookPort      = 10866
 )
 
 // startTimeout bounds how long each program may take to become ready.

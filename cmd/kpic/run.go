@@ -27,8 +27,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.Writer(stdout)
 	app.ErrorWriter(stderr)
 	app.UsageWriter(stdout)
-	app.Terminate(func(int) {})
+	// kingpin "terminates" after printing help or the version; parse stops there and Run
+	// returns instead of exiting the process or running the command.
+	app.Terminate(func(int) { panic(terminated{}) })
 	app.HelpFlag.Short('h')
+	app.Version(version.Print("kpic"))
 	io := streams{stdout: stdout, stderr: stderr}
 
 	handlers := map[string]func(context.Context) error{}
@@ -39,12 +42,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerServe(app, io, register)
 	registerVersion(app, io, register)
 
-	cmd, err := app.Parse(args)
+	cmd, done, err := parse(app, args)
+	if done { // help or version was printed
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kpic: %v\n", err)
 		return 2
 	}
-	if cmd == "" { // --help was handled by kingpin
+	if cmd == "" {
 		return 0
 	}
 	if err := handlers[cmd](ctx); err != nil {
@@ -56,6 +62,23 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// terminated is how kingpin's terminate hook stops parsing after help or version output.
+type terminated struct{}
+
+// parse runs kingpin's parser; done reports that it printed help or the version.
+func parse(app *kingpin.Application, args []string) (cmd string, done bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(terminated); !ok {
+				panic(r)
+			}
+			done = true
+		}
+	}()
+	cmd, err = app.Parse(args)
+	return cmd, false, err
 }
 
 func registerVersion(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {

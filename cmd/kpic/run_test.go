@@ -203,3 +203,22 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 		t.Errorf("got exit %d, stderr %q", code, errs)
 	}
 }
+
+func TestHelpOfACommandPrintsUsageAndRunsNothing(t *testing.T) {
+	out := t.TempDir()
+	for _, args := range [][]string{{"build", "--out", out, "--help"}, {"serve", "-h"}, {"check", "--help"}, {"--version"}, {"serve", "--version"}} {
+		code, stdout, errs := kpic(t, args...)
+		if code != 0 {
+			t.Errorf("%v exited %d: %s", args, code, errs)
+		}
+		if !strings.Contains(stdout, "kpic") {
+			t.Errorf("%v printed no usage or version: %q", args, stdout)
+		}
+		if strings.Contains(stdout, "wrote") || strings.Contains(errs, "error") {
+			t.Errorf("%v ran the command: %s%s", args, stdout, errs)
+		}
+	}
+	if files := readTree(t, out); len(files) != 0 {
+		t.Errorf("build --help wrote %d files", len(files))
+	}
+}

@@ -24,13 +24,12 @@ import (
 )
 
 // defaultListenAddress uses the port kpic's deploy manifests expect (docs/serve.md says why).
-const defaultListenAddress = ":9863"
+const defaultListenAddress = ":10863"
 
 // serveFlags are kpic serve's options, parsed by kingpin.
 type serveFlags struct {
 	configDir   *string
 	configCheck *bool
-	version     *bool
 	web         *web.FlagConfig
 	log         promslog.Config
 }
@@ -41,7 +40,6 @@ func registerServe(app *kingpin.Application, io streams, register func(string, f
 	f := &serveFlags{
 		configDir:   cmd.Flag("config.dir", "Folder of KPI definitions (*.yaml).").Default("kpis").String(),
 		configCheck: cmd.Flag("config.check", "Validate the definitions and the sources' DSNs, then exit.").Bool(),
-		version:     cmd.Flag("version", "Show the version and exit.").Bool(),
 		web:         kingpinflag.AddFlags(cmd, defaultListenAddress),
 	}
 	f.log.Level = promslog.NewLevel()
@@ -55,10 +53,6 @@ func registerServe(app *kingpin.Application, io streams, register func(string, f
 
 // serve runs the exporter until ctx ends.
 func serve(ctx context.Context, f *serveFlags, io streams) error {
-	if *f.version {
-		_, err := fmt.Fprintln(io.stdout, version.Print("kpic"))
-		return err
-	}
 	f.log.Writer = io.stderr
 	logger := promslog.New(&f.log)
 	load := loader(*f.configDir, logger)

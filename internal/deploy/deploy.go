@@ -13,7 +13,7 @@ import (
 
 // DefaultPort is where kpic serve listens in the generated Kubernetes manifests; it matches the
 // exporter's default --web.listen-address.
-const DefaultPort = 9863
+const DefaultPort = 10863
 
 // DefinitionsPrefix marks the definition files passed to Build in generated (see Definitions):
 // the Kubernetes base ships them in the exporter's ConfigMap.

@@ -119,7 +119,7 @@ func TestPrometheusConfigPassesPromtool(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, am := range []string{"127.0.0.1:9093", ""} {
-		data, err := Prometheus{Interval: 10 * time.Second, Targets: []string{"127.0.0.1:9863"}, RuleFiles: []string{rules}, Alertmanager: am}.Config()
+		data, err := Prometheus{Interval: 10 * time.Second, Targets: []string{"127.0.0.1:10863"}, RuleFiles: []string{rules}, Alertmanager: am}.Config()
 		if err != nil {
 			t.Fatal(err)
 		}

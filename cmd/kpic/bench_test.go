@@ -1,0 +1,33 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/spec/spectest"
+)
+
+// BenchmarkBuild10000KPIs measures what `kpic build` does for 10,000 KPIs (and their 10,000
+// metrics): load and validate the folder, run every compiler, and write the files.
+func BenchmarkBuild10000KPIs(b *testing.B) {
+	dir := b.TempDir()
+	if err := spectest.Write(dir, 10000); err != nil {
+		b.Fatal(err)
+	}
+	out := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		m, diags := spec.Load(dir)
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		files, err := compile(m, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := output.Write(out, files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
