@@ -2,14 +2,12 @@ package dashboard
 
 import (
 	"github.com/grafana-tools/sdk"
-
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // about shows the selected KPI's definition: title, description, objective, owner, unit,
 // direction and runbook. Grafana panels cannot switch text with a variable, so the table reads
 // kpi:info and maps each KPI's name to its description and runbook with value mappings.
-func about(m *spec.Model) *sdk.Panel {
+func about(m *model) *sdk.Panel {
 	info := "kpi:info{" + kpiVar + "}"
 	expr := `label_replace(label_replace(` + info + `, "description", "description:$1", "kpi", "(.+)"), "runbook", "runbook:$1", "kpi", "(.+)")`
 	defaults := object{"mappings": []any{definitionMapping(m)},
@@ -23,7 +21,7 @@ func about(m *spec.Model) *sdk.Panel {
 }
 
 // definitionMapping maps description:<kpi> and runbook:<kpi> to the KPI's texts.
-func definitionMapping(m *spec.Model) object {
+func definitionMapping(m *model) object {
 	opts := object{}
 	for i, k := range m.KPIs {
 		desc, runbook := k.Description, k.Alert.Runbook

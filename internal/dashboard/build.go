@@ -24,9 +24,10 @@ const (
 // Build returns the dashboards of m and their provisioning file, sorted by path. It is a pure
 // function of m: the same model always gives byte-identical files.
 func Build(m *spec.Model) ([]output.File, error) {
-	boards := map[string]*sdk.Board{ScorecardPath: scorecard(m), DetailPath: detail(m)}
+	ix := index(m)
+	boards := map[string]*sdk.Board{ScorecardPath: scorecard(ix), DetailPath: detail(ix)}
 	for _, t := range m.Teams {
-		boards[TeamsDir+"/"+t.Name+".json"] = team(m, t)
+		boards[TeamsDir+"/"+t.Name+".json"] = team(ix, t)
 	}
 	files := make([]output.File, 0, len(boards)+1)
 	for path, b := range boards {

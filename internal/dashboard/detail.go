@@ -2,8 +2,6 @@ package dashboard
 
 import (
 	"github.com/grafana-tools/sdk"
-
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // kpiVar selects the KPI shown by the detail dashboard; alerts link to it with var-kpi.
@@ -12,7 +10,7 @@ const kpiVar = `kpi="$kpi"`
 // detail shows one KPI, chosen by the `kpi` variable: its status, its value against the
 // target line, the critical bound, the forecast and the previous period, its supporting
 // metrics and its definition.
-func detail(m *spec.Model) *sdk.Board {
+func detail(m *model) *sdk.Board {
 	b := newBoard(detailUID, "KPI detail", []string{"kpi"}, `ALERTS{alertstate="firing",`+kpiVar+`}`)
 	b.Templating.List = append(b.Templating.List, kpiVariable())
 	var g grid

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/grafana-tools/sdk"
-
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // valueVsTarget draws the value against the dashed target line (the ramp shows as a slope),
@@ -47,7 +45,7 @@ func lineOverride(legend, color, fill string, dash, gap int) object {
 
 // supporting draws the supporting metrics of the selected KPI: one query per KPI and metric,
 // each returning data only while its KPI is selected.
-func supporting(m *spec.Model) *sdk.Panel {
+func supporting(m *model) *sdk.Panel {
 	var queries []query
 	for _, k := range m.KPIs {
 		gate := fmt.Sprintf(` and on () (kpi:info{kpi=%q} and on (kpi) kpi:info{%s})`, k.Name, kpiVar)
@@ -63,7 +61,7 @@ func supporting(m *spec.Model) *sdk.Panel {
 }
 
 // supportingLegend names a supporting series by its metric, and its labels when it has some.
-func supportingLegend(m *spec.Model, name string) string {
+func supportingLegend(m *model, name string) string {
 	var labels []string
 	if x := m.Metric(name); x != nil {
 		labels = x.Labels

@@ -46,9 +46,10 @@ func TestRenderEqualsSDKRendering(t *testing.T) {
 	odd.KPIs[0].Description = "Escapes: <b>&amp;</b> \"quoted\" \\ tab\t nl\n ctl\x01 \u2028 bad\xff ünïcode"
 	odd.KPIs[0].Alert.Runbook = "https://wiki.example.com/a?b=1&c=<2>"
 	for _, m := range []*spec.Model{smallModel(), odd, big} {
-		boards := []*sdk.Board{scorecard(m), detail(m)}
+		ix := index(m)
+		boards := []*sdk.Board{scorecard(ix), detail(ix)}
 		for _, tm := range m.Teams {
-			boards = append(boards, team(m, tm))
+			boards = append(boards, team(ix, tm))
 		}
 		for _, b := range boards {
 			got, err := render(b)

@@ -10,11 +10,11 @@ import (
 
 // scorecard shows every KPI, a row per objective: how far each is from its target, how much
 // of the objective's period has gone, and a status tile per KPI.
-func scorecard(m *spec.Model) *sdk.Board {
+func scorecard(m *model) *sdk.Board {
 	b := newBoard(scorecardUID, "KPI scorecard", []string{"scorecard"}, `ALERTS{alertstate="firing",kpi!=""}`)
 	var g grid
 	for _, o := range m.Objectives {
-		kpis := objectiveKPIs(m, o.Name)
+		kpis := m.byObjective[o.Name]
 		if len(kpis) == 0 {
 			continue
 		}
@@ -27,17 +27,6 @@ func scorecard(m *spec.Model) *sdk.Board {
 	}
 	b.Panels = g.panels
 	return b
-}
-
-// objectiveKPIs lists the KPIs of an objective in definition order.
-func objectiveKPIs(m *spec.Model, objective string) []*spec.KPI {
-	var out []*spec.KPI
-	for _, k := range m.KPIs {
-		if k.Objective == objective {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // attainmentGauge shows each KPI's value as a percent of today's target (100% is met).

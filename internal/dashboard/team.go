@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/grafana-tools/sdk"
@@ -12,12 +11,12 @@ import (
 
 // team shows what one department owns or tracks: the KPIs it owns or contributes to, and
 // every metric it owns.
-func team(m *spec.Model, t *spec.Team) *sdk.Board {
+func team(m *model, t *spec.Team) *sdk.Board {
 	title := t.Title
 	if title == "" {
 		title = t.Name
 	}
-	kpis := teamKPIs(m, t.Name)
+	kpis := m.byTeam[t.Name]
 	b := newBoard(TeamUID(t.Name), title+": KPIs and metrics", []string{tagTeam, t.Name}, alertsOf(kpis))
 	var g grid
 	if len(kpis) > 0 {
@@ -27,7 +26,7 @@ func team(m *spec.Model, t *spec.Team) *sdk.Board {
 			g.add(kpiStat(k), 6, 5)
 		}
 	}
-	if metrics := teamMetrics(m, t.Name); len(metrics) > 0 {
+	if metrics := m.metricsByTeam[t.Name]; len(metrics) > 0 {
 		g.row("Metrics")
 		for _, x := range metrics {
 			g.add(metricPanel(m, x), 12, 8)
@@ -46,28 +45,6 @@ func alertsOf(kpis []*spec.KPI) string {
 		return `ALERTS{alertstate="firing",kpi="-"}`
 	}
 	return strings.Replace(selAny("ALERTS", kpis), "{", `{alertstate="firing",`, 1)
-}
-
-// teamKPIs lists the KPIs a team owns or contributes to.
-func teamKPIs(m *spec.Model, team string) []*spec.KPI {
-	var out []*spec.KPI
-	for _, k := range m.KPIs {
-		if k.Owner == team || slices.Contains(k.Contributors, team) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// teamMetrics lists the metrics a team owns.
-func teamMetrics(m *spec.Model, team string) []*spec.Metric {
-	var out []*spec.Metric
-	for _, x := range m.Metrics {
-		if x.Owner == team {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // statusTable lists the team's KPIs with their status in words on its colour.
@@ -94,13 +71,13 @@ func statusColumns() object {
 }
 
 // metricPanel draws one metric over time in its unit, a series per label set.
-func metricPanel(m *spec.Model, x *spec.Metric) *sdk.Panel {
+func metricPanel(m *model, x *spec.Metric) *sdk.Panel {
 	expr, _ := m.SeriesExpr(x.Name)
 	legend := x.Name
 	for _, l := range x.Labels {
 		legend += " {{" + l + "}}"
 	}
 	defaults := object{"unit": grafanaUnit(x.Unit), "custom": object{"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}}
-	return newPanel("timeseries", x.Name, metricDescription(m, x), []query{{Expr: expr, Legend: legend}},
+	return newPanel("timeseries", x.Name, metricDescription(m.Model, x), []query{{Expr: expr, Legend: legend}},
 		object{"options": timeseriesOptions(), "fieldConfig": fieldConfig(defaults)})
 }
