@@ -14,7 +14,8 @@ import (
 //     generated Alertmanager inhibit rule then mutes KPIOffTarget for the same KPI.
 //   - KPIAtRisk (warning): while the objective's period runs, the forecast for its end misses
 //     the final target for alert.for.
-//   - KPINoData (critical): kpi:value has been absent for alert.absent_for.
+//   - KPINoData (critical): a series the KPI is computed from has been absent for
+//     alert.absent_for (kpi:value itself for expr KPIs).
 const (
 	AlertOffTarget = "KPIOffTarget"
 	AlertCritical  = "KPICritical"
@@ -37,7 +38,7 @@ func alerts(m *spec.Model, o *spec.Objective, k *spec.KPI) []rulefmt.Rule {
 	if k.Alert.Forecast == nil || *k.Alert.Forecast {
 		out = append(out, alert(m, k, AlertAtRisk, "warning", atRiskExpr(o, k), atRiskNotes(o, k)))
 	}
-	noData := alert(m, k, AlertNoData, "critical", "absent("+value+")", noDataNotes(k))
+	noData := alert(m, k, AlertNoData, "critical", inputsAbsentExpr(m, k), noDataNotes(k))
 	noData.For = k.Alert.AbsentFor
 	return append(out, noData)
 }

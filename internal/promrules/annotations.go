@@ -40,7 +40,7 @@ func noDataNotes(k *spec.KPI) map[string]string {
 	return map[string]string{
 		"summary": text(title(k)) + " has no data",
 		"description": "No value of " + text(title(k)) + " for " + k.Alert.AbsentFor.String() +
-			": check kpic serve, its sources and the metrics the KPI reads (kpi:value{kpi=\"" + k.Name + "\"} is absent).",
+			": a series it is computed from stopped arriving; check kpic serve, its sources and the metrics the KPI reads.",
 	}
 }
 

@@ -83,3 +83,31 @@ func offset(x, d string) string {
 	}
 	return x + " offset " + d
 }
+
+// inputsAbsentExpr is true while data the KPI is computed from has stopped arriving: the series
+// it reads, not its value, so that a growth KPI still building up history or a ratio over a zero
+// denominator (both without a value, rightly) does not page anyone. An expr KPI's inputs are the
+// user's PromQL, so its value stands in for them.
+func inputsAbsentExpr(m *spec.Model, k *spec.KPI) string {
+	var names []string
+	switch k.Kind {
+	case spec.KindMetric:
+		names = []string{k.Metric}
+	case spec.KindRatio:
+		names = []string{k.Ratio.Numerator, k.Ratio.Denominator}
+	case spec.KindGrowth:
+		names = []string{k.Growth.Metric}
+	case spec.KindQuery:
+		return "absent(" + m.GaugeName(k.Name) + ")"
+	}
+	var parts []string
+	for _, n := range names {
+		if x, ok := m.SeriesExpr(n); ok {
+			parts = append(parts, "absent("+x+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "absent(" + sel(SeriesValue, k) + ")"
+	}
+	return strings.Join(parts, " or ")
+}
