@@ -64,13 +64,18 @@ install-prometheus: ## Install Debian's prometheus and prometheus-alertmanager w
 
 .PHONY: demo
 demo: ## Run the live demo: seeded SQLite, kpic serve, and Prometheus, Alertmanager and a Slack webhook when installed (docs/demo.md).
-	@command -v prometheus >/dev/null && command -v prometheus-alertmanager >/dev/null || \
-		echo "Prometheus or Alertmanager is missing: 'make install-prometheus' installs Debian's packages; the demo runs without them."
+	@if ! command -v prometheus >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then \
+		if command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+			$(MAKE) --no-print-directory install-prometheus || echo "Could not install Prometheus; the demo runs without it."; \
+		else \
+			echo "Prometheus or Alertmanager is missing: 'make install-prometheus' (Debian/Ubuntu) or your package manager installs them; the demo runs without them."; \
+		fi; \
+	fi
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o .demo/kpic ./cmd/kpic
 	CGO_ENABLED=0 $(GO) build -o .demo/kpic-demo ./cmd/kpic-demo
 	./.demo/kpic-demo --kpic=.demo/kpic --kpis=$(KPIDIR)
 
 .PHONY: e2e
-e2e: ## Run the end-to-end tests: real Prometheus, Alertmanager, PostgreSQL and SQLite (docs/demo.md).
+e2e: install-prometheus ## Run the end-to-end tests: real Prometheus, Alertmanager, PostgreSQL and SQLite (docs/demo.md).
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/kpic ./cmd/kpic
 	KPIC_BIN=$(CURDIR)/bin/kpic $(GO) test -tags e2e -count=1 -timeout 15m ./e2e/... ./cmd/kpic-demo/...
