@@ -9,6 +9,15 @@ import (
 // kpi:info and maps each KPI's name to its description and runbook with value mappings.
 func about(m *model) *sdk.Panel {
 	info := "kpi:info{" + kpiVar + "}"
+	if len(m.KPIs) > maxEmbeddedKPIs {
+		return newPanel("table", "About this KPI", "The KPI's definition, from the labels of kpi:info; "+
+			"its description is on its scorecard tile and its runbook on its alerts.",
+			[]query{{Expr: info, Instant: true, Table: true}}, object{
+				"options":         object{"frameIndex": 0, "showHeader": true, "cellHeight": "md"},
+				"fieldConfig":     fieldConfig(object{"custom": object{"align": "auto", "inspect": false}}),
+				"transformations": []any{aboutColumns(false)},
+			})
+	}
 	expr := `label_replace(label_replace(` + info + `, "description", "description:$1", "kpi", "(.+)"), "runbook", "runbook:$1", "kpi", "(.+)")`
 	defaults := object{"mappings": []any{definitionMapping(m)},
 		"custom": object{"align": "auto", "inspect": false}}
@@ -16,7 +25,7 @@ func about(m *model) *sdk.Panel {
 		[]query{{Expr: expr, Instant: true, Table: true}}, object{
 			"options":         object{"frameIndex": 0, "showHeader": true, "cellHeight": "md"},
 			"fieldConfig":     fieldConfig(defaults),
-			"transformations": []any{aboutColumns()},
+			"transformations": []any{aboutColumns(true)},
 		})
 }
 
@@ -37,10 +46,15 @@ func definitionMapping(m *model) object {
 	return object{"type": "value", "options": opts}
 }
 
-// aboutColumns keeps, orders and names the definition's columns.
-func aboutColumns() object {
+// aboutColumns keeps, orders and names the definition's columns; texts adds the description
+// and runbook, which only the value mappings of models up to maxEmbeddedKPIs provide.
+func aboutColumns(texts bool) object {
 	cols := []string{"title", "description", "objective", "owner", "unit", "direction", "runbook"}
 	names := []string{"KPI", "Description", "Objective", "Owner", "Unit", "Better when", "Runbook"}
+	if !texts {
+		cols = []string{"title", "objective", "owner", "unit", "direction"}
+		names = []string{"KPI", "Objective", "Owner", "Unit", "Better when"}
+	}
 	include, index, rename := object{}, object{}, object{}
 	for i, c := range cols {
 		include[c] = true

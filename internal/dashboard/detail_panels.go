@@ -46,6 +46,9 @@ func lineOverride(legend, color, fill string, dash, gap int) object {
 // supporting draws the supporting metrics of the selected KPI: one query per KPI and metric,
 // each returning data only while its KPI is selected.
 func supporting(m *model) *sdk.Panel {
+	if len(m.KPIs) > maxEmbeddedKPIs {
+		return supportingElsewhere(len(m.KPIs))
+	}
 	var queries []query
 	for _, k := range m.KPIs {
 		gate := fmt.Sprintf(` and on () (kpi:info{kpi=%q} and on (kpi) kpi:info{%s})`, k.Name, kpiVar)
@@ -58,6 +61,23 @@ func supporting(m *model) *sdk.Panel {
 	defaults := object{"unit": "short", "custom": object{"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}}
 	return newPanel("timeseries", "Supporting metrics", "The metrics the selected KPI's definition lists as supporting it.",
 		queries, object{"options": timeseriesOptions(), "fieldConfig": fieldConfig(defaults)})
+}
+
+// maxEmbeddedKPIs bounds the per-KPI data the KPI detail dashboard embeds: the supporting
+// chart runs one gated query per KPI and supporting metric on every refresh, and About this KPI
+// carries two value mappings per KPI. With more KPIs than this, both would grow with the model
+// (10,000 KPIs made a 7 MB dashboard whose chart ran 10,000 queries), so they are left out:
+// see supportingElsewhere and aboutColumns.
+const maxEmbeddedKPIs = 200
+
+// supportingElsewhere replaces the supporting chart of a large model: it says where the
+// supporting metrics are, without per-KPI queries.
+func supportingElsewhere(n int) *sdk.Panel {
+	return textPanel("Supporting metrics", "Where the supporting metrics are for models with many KPIs.",
+		fmt.Sprintf("The definitions hold %d KPIs, more than the %d whose supporting metrics this dashboard "+
+			"charts (one query per KPI would run on every refresh). The KPI's `supporting:` metrics are in its "+
+			"definition in kpis/; each metric is charted on the dashboard of the team that owns it (**Teams** above).",
+			n, maxEmbeddedKPIs))
 }
 
 // supportingLegend names a supporting series by its metric, and its labels when it has some.

@@ -19,7 +19,7 @@ func gridPos(p object) (x, y, w, h int) {
 
 // TestPanelsHaveUniqueIDsAndDoNotOverlap checks ids and grid positions of every dashboard.
 func TestPanelsHaveUniqueIDsAndDoNotOverlap(t *testing.T) {
-	for path, doc := range generated(t, smallModel()) {
+	for path, doc := range generatedAll(t) {
 		ids, taken := map[float64]bool{}, map[cell]string{}
 		for _, p := range panelsOf(doc) {
 			id, _ := p["id"].(float64)
@@ -48,7 +48,7 @@ var dashboardUID = regexp.MustCompile(`^/d/([^/?]+)`)
 
 // TestLinksPointAtGeneratedDashboards follows every dashboard and data link.
 func TestLinksPointAtGeneratedDashboards(t *testing.T) {
-	docs := generated(t, smallModel())
+	docs := generatedAll(t)
 	uids := map[string]bool{}
 	for _, doc := range docs {
 		uids[doc["uid"].(string)] = true
@@ -69,7 +69,7 @@ func TestLinksPointAtGeneratedDashboards(t *testing.T) {
 
 // TestConventions checks what every dashboard and panel promises its readers.
 func TestConventions(t *testing.T) {
-	for path, doc := range generated(t, smallModel()) {
+	for path, doc := range generatedAll(t) {
 		if doc["editable"] != false {
 			t.Errorf("%s: editable is %v, want false", path, doc["editable"])
 		}

@@ -121,12 +121,13 @@ func TestCheckExpr(t *testing.T) {
 
 // TestEveryQueryUsesProducedSeries parses every target and annotation of every dashboard.
 func TestEveryQueryUsesProducedSeries(t *testing.T) {
-	m := smallModel()
-	produced := producedSeries(t, m)
-	for path, doc := range generated(t, m) {
-		for where, expr := range exprsOf(doc) {
-			if err := checkExpr(expr, produced); err != nil {
-				t.Errorf("%s %s: %v\n%s", path, where, err, expr)
+	for _, m := range testModels(t) {
+		produced := producedSeries(t, m)
+		for path, doc := range generated(t, m) {
+			for where, expr := range exprsOf(doc) {
+				if err := checkExpr(expr, produced); err != nil {
+					t.Errorf("%s %s: %v\n%s", path, where, err, expr)
+				}
 			}
 		}
 	}

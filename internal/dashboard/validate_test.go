@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/kpic/kpic/internal/output"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -15,9 +16,13 @@ var panelTypes = keys("stat", "bargauge", "timeseries", "table", "text")
 // query schema and each unit against Grafana's unit list.
 func TestDashboardsMatchGrafanaSchemas(t *testing.T) {
 	s := newSchemas(t)
-	files, err := Build(smallModel())
-	if err != nil {
-		t.Fatal(err)
+	var files []output.File
+	for _, m := range testModels(t) {
+		fs, err := Build(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, fs...)
 	}
 	for _, f := range files {
 		if f.Path == ProviderPath {

@@ -2,10 +2,12 @@ package dashboard
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/spec/spectest"
 )
 
 // generated builds m and decodes every dashboard as plain JSON, keyed by path; the tests
@@ -26,6 +28,29 @@ func generated(t *testing.T, m *spec.Model) map[string]object {
 			t.Fatalf("%s: %v", f.Path, err)
 		}
 		out[f.Path] = doc
+	}
+	return out
+}
+
+// testModels are the small fixture and a generated model with more KPIs than the detail
+// dashboard embeds per-KPI data for.
+func testModels(t *testing.T) []*spec.Model {
+	t.Helper()
+	large, diags := spec.LoadFS(spectest.FS(maxEmbeddedKPIs+10), "kpis")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return []*spec.Model{smallModel(), large}
+}
+
+// generatedAll decodes the dashboards of every test model, keyed by model and path.
+func generatedAll(t *testing.T) map[string]object {
+	t.Helper()
+	out := map[string]object{}
+	for i, m := range testModels(t) {
+		for path, doc := range generated(t, m) {
+			out[fmt.Sprintf("model %d: %s", i, path)] = doc
+		}
 	}
 	return out
 }
