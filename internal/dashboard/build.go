@@ -4,7 +4,12 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/grafana-tools/sdk"
 
@@ -29,15 +34,38 @@ func Build(m *spec.Model) ([]output.File, error) {
 	for _, t := range m.Teams {
 		boards[TeamsDir+"/"+t.Name+".json"] = team(ix, t)
 	}
-	files := make([]output.File, 0, len(boards)+1)
-	for path, b := range boards {
-		data, err := render(b)
-		if err != nil {
-			return nil, fmt.Errorf("dashboard %s: %w", path, err)
-		}
-		files = append(files, output.File{Path: path, Data: data})
+	files, err := renderAll(boards)
+	if err != nil {
+		return nil, err
 	}
 	files = append(files, output.File{Path: ProviderPath, Data: provider(m.Settings.Grafana)})
 	output.Sort(files)
 	return files, nil
+}
+
+// renderAll renders the boards on every core; each board renders alone, so the bytes do not
+// depend on the order.
+func renderAll(boards map[string]*sdk.Board) ([]output.File, error) {
+	paths := slices.Sorted(maps.Keys(boards))
+	files := make([]output.File, len(paths)+1)
+	errs := make([]error, len(paths))
+	next := make(chan int, len(paths))
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for i := range next {
+				data, err := render(boards[paths[i]])
+				if err != nil {
+					errs[i] = fmt.Errorf("dashboard %s: %w", paths[i], err)
+				}
+				files[i] = output.File{Path: paths[i], Data: data}
+			}
+		})
+	}
+	wg.Wait()
+	return files[:len(paths)], errors.Join(errs...)
 }

@@ -102,10 +102,14 @@ func (w *jsonWriter) object(o object, depth int) error {
 
 func (w *jsonWriter) newline(depth int) {
 	w.buf = append(w.buf, '\n')
-	for range depth {
-		w.buf = append(w.buf, ' ', ' ')
+	for ; depth > len(indent)/2; depth -= len(indent) / 2 {
+		w.buf = append(w.buf, indent...)
 	}
+	w.buf = append(w.buf, indent[:2*depth]...)
 }
+
+// indent is the indentation of 16 levels.
+const indent = "                                "
 
 // float formats like encoding/json: ES6 number formatting, exponents without padding.
 func (w *jsonWriter) float(f float64) error {

@@ -3,6 +3,8 @@ package dashboard
 import (
 	"slices"
 
+	"github.com/grafana-tools/sdk"
+
 	"github.com/kpic/kpic/internal/spec"
 )
 
@@ -15,12 +17,26 @@ type model struct {
 	byObjective   map[string][]*spec.KPI    // KPIs of each objective, in definition order
 	byTeam        map[string][]*spec.KPI    // KPIs each team owns or contributes to, in definition order
 	metricsByTeam map[string][]*spec.Metric // metrics each team owns, in definition order
+	stats         map[*spec.KPI]*sdk.Panel  // each KPI's tile, shown on the scorecard and team dashboards
+}
+
+// stat returns a copy of k's tile (kpiStat) to place on a grid; the copies share the tile's
+// JSON model, which rendering only reads.
+func (m *model) stat(k *spec.KPI) *sdk.Panel {
+	p, ok := m.stats[k]
+	if !ok {
+		p = kpiStat(k)
+		m.stats[k] = p
+	}
+	c := *p
+	return &c
 }
 
 func index(m *spec.Model) *model {
 	ix := &model{Model: m,
 		metrics: make(map[string]*spec.Metric, len(m.Metrics)), kpis: make(map[string]*spec.KPI, len(m.KPIs)),
-		byObjective: map[string][]*spec.KPI{}, byTeam: map[string][]*spec.KPI{}, metricsByTeam: map[string][]*spec.Metric{}}
+		byObjective: map[string][]*spec.KPI{}, byTeam: map[string][]*spec.KPI{}, metricsByTeam: map[string][]*spec.Metric{},
+		stats: make(map[*spec.KPI]*sdk.Panel, len(m.KPIs))}
 	for _, x := range m.Metrics {
 		if _, dup := ix.metrics[x.Name]; !dup {
 			ix.metrics[x.Name] = x

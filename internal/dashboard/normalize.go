@@ -60,7 +60,7 @@ func render(b *sdk.Board) ([]byte, error) {
 	if len(panels) > 0 {
 		doc["panels"] = panels
 	}
-	w := jsonWriter{buf: make([]byte, 0, 4096+2048*len(panels))}
+	w := jsonWriter{buf: make([]byte, 0, 4096+6144*len(panels))}
 	if err := w.value(doc, 0); err != nil {
 		return nil, fmt.Errorf("encode dashboard %s: %w", b.UID, err)
 	}
@@ -84,9 +84,12 @@ func panelObject(p *sdk.Panel) (object, error) {
 		o["description"] = *p.Description
 	}
 	pos := object{}
-	for k, v := range map[string]*int{"h": p.GridPos.H, "w": p.GridPos.W, "x": p.GridPos.X, "y": p.GridPos.Y} {
-		if v != nil {
-			pos[k] = *v
+	for _, f := range [...]struct {
+		key string
+		v   *int
+	}{{"h", p.GridPos.H}, {"w", p.GridPos.W}, {"x", p.GridPos.X}, {"y", p.GridPos.Y}} {
+		if f.v != nil {
+			pos[f.key] = *f.v
 		}
 	}
 	o["gridPos"] = pos

@@ -22,7 +22,7 @@ func scorecard(m *model) *sdk.Board {
 		g.add(attainmentGauge(o, kpis), 12, 2+2*len(kpis))
 		g.add(progressGauge(o, kpis), 12, 2+2*len(kpis))
 		for _, k := range kpis {
-			g.add(kpiStat(k), 6, 5)
+			g.add(m.stat(k), 6, 5)
 		}
 	}
 	b.Panels = g.panels

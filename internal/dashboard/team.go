@@ -23,7 +23,7 @@ func team(m *model, t *spec.Team) *sdk.Board {
 		g.row("KPIs")
 		g.add(statusTable(kpis), gridWidth, 3+len(kpis))
 		for _, k := range kpis {
-			g.add(kpiStat(k), 6, 5)
+			g.add(m.stat(k), 6, 5)
 		}
 	}
 	if metrics := m.metricsByTeam[t.Name]; len(metrics) > 0 {
