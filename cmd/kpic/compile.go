@@ -13,7 +13,7 @@ import (
 // compile runs every compiler on the validated model loaded from dir and returns all generated
 // files, sorted.
 func compile(m *spec.Model, dir string) ([]output.File, error) {
-	rules, err := promrules.Build(m)
+	ruleFiles, err := promrules.Groups(m)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
 	}
@@ -25,9 +25,12 @@ func compile(m *spec.Model, dir string) ([]output.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := make([]output.File, 0, len(rules)+len(boards))
-	files = append(append(files, rules...), boards...)
-	packaged, err := deploy.Build(m, append(append([]output.File(nil), files...), defs...))
+	files := make([]output.File, 0, len(ruleFiles)+len(boards))
+	for _, rf := range ruleFiles {
+		files = append(files, output.File{Path: rf.Path, Data: promrules.Marshal(rf.Groups)})
+	}
+	files = append(files, boards...)
+	packaged, err := deploy.Package(m, deploy.Inputs{Rules: ruleFiles, Dashboards: boards, Definitions: defs})
 	if err != nil {
 		return nil, fmt.Errorf("package deploy files: %w", err)
 	}

@@ -5,9 +5,11 @@ package deploy
 import (
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/promrules"
 	"github.com/kpic/kpic/internal/spec"
 )
 
@@ -26,18 +28,27 @@ const (
 	dashboardsDir = "dashboards/"
 )
 
-// Build returns the packaging files for m: deploy/alertmanager, deploy/mimir or deploy/thanos
-// (by settings.rules.format) and deploy/kubernetes. generated holds the rule files and
-// dashboards of the other compilers and the definition files under DefinitionsPrefix.
-func Build(m *spec.Model, generated []output.File) ([]output.File, error) {
-	in, err := collect(m, generated)
+// Inputs are what Package packages: the rule groups of the rule compiler (promrules.Groups),
+// the files of the dashboard compiler (only dashboards/*.json are used) and the definition
+// files under DefinitionsPrefix (see Definitions).
+type Inputs struct {
+	Rules       []promrules.RuleFile
+	Dashboards  []output.File
+	Definitions []output.File
+}
+
+// Package returns the packaging files for m: deploy/alertmanager, deploy/mimir or deploy/thanos
+// (by settings.rules.format) and deploy/kubernetes. It takes the rule groups as compiled, so
+// nothing is parsed again.
+func Package(m *spec.Model, in Inputs) ([]output.File, error) {
+	sorted, err := sortInputs(m, in)
 	if err != nil {
 		return nil, err
 	}
 	var out []output.File
 	steps := []func(*spec.Model, inputs) ([]output.File, error){alertmanagerFiles, ruleFormatFiles, kubernetesFiles}
 	for _, step := range steps {
-		files, err := step(m, in)
+		files, err := step(m, sorted)
 		if err != nil {
 			return nil, err
 		}
@@ -47,33 +58,53 @@ func Build(m *spec.Model, generated []output.File) ([]output.File, error) {
 	return out, nil
 }
 
-// inputs are the generated files Build packages, sorted by path.
+// Build is Package for callers that hold generated files only: generated holds the rule files
+// and dashboards of the other compilers and the definition files under DefinitionsPrefix. It
+// parses the rule files as Prometheus would load them; Package skips that.
+func Build(m *spec.Model, generated []output.File) ([]output.File, error) {
+	var in Inputs
+	for _, f := range generated {
+		switch {
+		case strings.HasPrefix(f.Path, prometheusDir) && strings.HasSuffix(f.Path, rulesSuffix):
+			rf, err := parseRuleFile(f)
+			if err != nil {
+				return nil, err
+			}
+			in.Rules = append(in.Rules, rf)
+		case strings.HasPrefix(f.Path, DefinitionsPrefix):
+			in.Definitions = append(in.Definitions, f)
+		default:
+			in.Dashboards = append(in.Dashboards, f)
+		}
+	}
+	return Package(m, in)
+}
+
+// inputs are the inputs Package packages, each sorted by path.
 type inputs struct {
 	rules       []ruleFile
 	dashboards  []output.File
 	definitions []output.File
 }
 
-// collect sorts generated into rule files (parsed), dashboards and definitions.
-func collect(m *spec.Model, generated []output.File) (inputs, error) {
-	var in inputs
-	sorted := append([]output.File(nil), generated...)
-	output.Sort(sorted)
-	for _, f := range sorted {
-		switch {
-		case strings.HasPrefix(f.Path, prometheusDir) && strings.HasSuffix(f.Path, rulesSuffix):
-			rf, err := parseRuleFile(f)
-			if err != nil {
-				return inputs{}, err
-			}
-			in.rules = append(in.rules, rf)
-		case strings.HasPrefix(f.Path, dashboardsDir) && path.Ext(f.Path) == ".json":
-			in.dashboards = append(in.dashboards, f)
-		case strings.HasPrefix(f.Path, DefinitionsPrefix):
-			in.definitions = append(in.definitions, f)
+// sortInputs keeps the dashboards among in.Dashboards, sorts everything by path and checks
+// that every definition file is there.
+func sortInputs(m *spec.Model, in Inputs) (inputs, error) {
+	var out inputs
+	rules := append([]promrules.RuleFile(nil), in.Rules...)
+	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Path < rules[j].Path })
+	for _, rf := range rules {
+		out.rules = append(out.rules, ruleFile{name: strings.TrimSuffix(path.Base(rf.Path), rulesSuffix), groups: rf.Groups})
+	}
+	for _, f := range in.Dashboards {
+		if strings.HasPrefix(f.Path, dashboardsDir) && path.Ext(f.Path) == ".json" {
+			out.dashboards = append(out.dashboards, f)
 		}
 	}
-	return in, checkDefinitions(m, in.definitions)
+	output.Sort(out.dashboards)
+	out.definitions = append([]output.File(nil), in.Definitions...)
+	output.Sort(out.definitions)
+	return out, checkDefinitions(m, out.definitions)
 }
 
 // checkDefinitions makes sure every loaded definition file reached Build, so that the ConfigMap

@@ -9,17 +9,21 @@ import (
 )
 
 // prometheusRules wraps each rule file's groups in a prometheus-operator PrometheusRule.
-func prometheusRules(rules []ruleFile) []object {
+func prometheusRules(s *splices, rules []ruleFile) []object {
 	out := make([]object, 0, len(rules))
 	for _, rf := range rules {
 		name := dnsName(rf.name)
 		if !strings.HasPrefix(name, appName) {
 			name = appName + "-" + name
 		}
+		var groups any = rf.groups
+		if v := s.ruleGroups(rf.groups, ""); v != nil {
+			groups = v
+		}
 		out = append(out, object{
 			APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule",
 			Metadata: meta{Name: name, Labels: appLabels()},
-			Spec:     map[string]any{"groups": rf.groups},
+			Spec:     map[string]any{"groups": groups},
 		})
 	}
 	return out
@@ -28,7 +32,7 @@ func prometheusRules(rules []ruleFile) []object {
 // dashboard is one generated dashboard as the Kubernetes resources name it.
 type dashboard struct {
 	name, key string
-	json      string
+	json      []byte
 }
 
 func dashboards(files []output.File) []dashboard {
@@ -36,7 +40,7 @@ func dashboards(files []output.File) []dashboard {
 	for _, f := range files {
 		rel := strings.TrimPrefix(f.Path, dashboardsDir)
 		name := "kpic-dashboard-" + dnsName(strings.TrimSuffix(rel, path.Ext(rel)))
-		out = append(out, dashboard{name: name, key: flatKey(rel), json: string(f.Data)})
+		out = append(out, dashboard{name: name, key: flatKey(rel), json: f.Data})
 	}
 	return out
 }
@@ -51,7 +55,7 @@ func grafanaFolder(m *spec.Model) string {
 
 // dashboardConfigMaps are what the Grafana sidecar (k8s-sidecar, as in the grafana Helm chart)
 // loads: ConfigMaps labelled grafana_dashboard, filed by the grafana_folder annotation.
-func dashboardConfigMaps(m *spec.Model, files []output.File) []object {
+func dashboardConfigMaps(s *splices, m *spec.Model, files []output.File) []object {
 	var out []object
 	for _, d := range dashboards(files) {
 		labels := appLabels()
@@ -59,7 +63,7 @@ func dashboardConfigMaps(m *spec.Model, files []output.File) []object {
 		out = append(out, object{
 			APIVersion: "v1", Kind: "ConfigMap",
 			Metadata: meta{Name: d.name, Labels: labels, Annotations: map[string]string{"grafana_folder": grafanaFolder(m)}},
-			Data:     map[string]string{d.key: d.json},
+			Data:     map[string]any{d.key: s.literal(d.json)},
 		})
 	}
 	return out
@@ -71,14 +75,15 @@ func grafanaOperatorOverlay(m *spec.Model, files []output.File) ([]output.File, 
 	const dir = kubeDir + "overlays/grafana-operator/"
 	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../../base"}}
 	var docs []any
+	var s splices
 	for _, d := range dashboards(files) {
-		docs = append(docs, grafanaDashboard(m, d))
+		docs = append(docs, grafanaDashboard(&s, m, d))
 		k.Patches = append(k.Patches, patch{Patch: "$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + d.name + "\n"})
 	}
 	var out []output.File
 	if len(docs) > 0 {
 		k.Resources = append(k.Resources, "grafanadashboards.yaml")
-		data, err := marshal(generatedHeader, docs...)
+		data, err := s.marshal(generatedHeader, docs...)
 		if err != nil {
 			return nil, err
 		}
@@ -91,14 +96,14 @@ func grafanaOperatorOverlay(m *spec.Model, files []output.File) ([]output.File, 
 // grafanaInstanceLabels select the Grafana instances of grafana-operator that get the dashboards.
 func grafanaInstanceLabels() map[string]string { return map[string]string{"dashboards": "grafana"} }
 
-func grafanaDashboard(m *spec.Model, d dashboard) object {
+func grafanaDashboard(s *splices, m *spec.Model, d dashboard) object {
 	return object{
 		APIVersion: "grafana.integreatly.org/v1beta1", Kind: "GrafanaDashboard",
 		Metadata: meta{Name: d.name, Labels: appLabels()},
 		Spec: map[string]any{
 			"instanceSelector": labelSelector{MatchLabels: grafanaInstanceLabels()},
 			"folder":           grafanaFolder(m),
-			"json":             d.json,
+			"json":             s.literal(d.json),
 		},
 	}
 }

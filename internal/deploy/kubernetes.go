@@ -17,26 +17,31 @@ const (
 // kubernetesFiles writes the Kustomize base and the grafana-operator overlay.
 func kubernetesFiles(m *spec.Model, in inputs) ([]output.File, error) {
 	var out []output.File
-	add := func(name string, header string, docs ...any) error {
-		data, err := marshal(header, docs...)
+	add := func(name string, header string, s *splices, docs ...any) error {
+		data, err := s.marshal(header, docs...)
 		out = append(out, output.File{Path: baseDir + name, Data: data})
 		return err
 	}
 	base := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"kpic.yaml", "alertmanagerconfig.yaml"}}
-	docs := map[string][]any{
-		"kpic.yaml":               anys(exporterObjects(m)),
-		"alertmanagerconfig.yaml": {alertmanagerConfigObject(m)},
-		"prometheusrules.yaml":    anys(prometheusRules(in.rules)),
-		"dashboards.yaml":         anys(dashboardConfigMaps(m, in.dashboards)),
+	type file struct {
+		splices splices
+		docs    []any
 	}
+	files := map[string]*file{"kpic.yaml": {}, "alertmanagerconfig.yaml": {}, "prometheusrules.yaml": {}, "dashboards.yaml": {}}
+	files["kpic.yaml"].docs = anys(exporterObjects(m))
+	files["alertmanagerconfig.yaml"].docs = []any{alertmanagerConfigObject(m)}
+	f := files["prometheusrules.yaml"]
+	f.docs = anys(prometheusRules(&f.splices, in.rules))
+	f = files["dashboards.yaml"]
+	f.docs = anys(dashboardConfigMaps(&f.splices, m, in.dashboards))
 	for _, name := range []string{"prometheusrules.yaml", "dashboards.yaml"} {
-		if len(docs[name]) > 0 {
+		if len(files[name].docs) > 0 {
 			base.Resources = append(base.Resources, name)
 		}
 	}
-	for _, name := range sortedKeys(docs) {
-		if len(docs[name]) > 0 {
-			if err := add(name, generatedHeader, docs[name]...); err != nil {
+	for _, name := range sortedKeys(files) {
+		if f := files[name]; len(f.docs) > 0 {
+			if err := add(name, generatedHeader, &f.splices, f.docs...); err != nil {
 				return nil, err
 			}
 		}
@@ -44,7 +49,7 @@ func kubernetesFiles(m *spec.Model, in inputs) ([]output.File, error) {
 	out = append(out, definitionCopies(in.definitions)...)
 	base.ConfigMapGenerator = []configMapArgs{{Name: definitionsConfigMap, Files: definitionKeys(in.definitions)}}
 	base.Images = []image{{Name: appName, NewName: Image, NewTag: "latest"}}
-	if err := add("kustomization.yaml", generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes/base (see docs/deploy.md)\n", base); err != nil {
+	if err := add("kustomization.yaml", generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes/base (see docs/deploy.md)\n", &splices{}, base); err != nil {
 		return nil, err
 	}
 	overlay, err := grafanaOperatorOverlay(m, in.dashboards)

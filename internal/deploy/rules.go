@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path"
-	"strings"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/promrules"
 	"github.com/kpic/kpic/internal/spec"
 )
 
@@ -22,22 +21,21 @@ const (
 	FormatThanos     = "thanos"
 )
 
-// ruleFile is one generated Prometheus rule file, parsed; name is its base without .rules.yml.
+// ruleFile is the rule groups of one objective; name is its file's base without .rules.yml.
 type ruleFile struct {
 	name   string
 	groups []rulefmt.RuleGroup
 }
 
-// parseRuleFile validates a rule file as Prometheus would load it, so that what we repackage is
-// what promtool checked.
-func parseRuleFile(f output.File) (ruleFile, error) {
+// parseRuleFile validates a rule file as Prometheus would load it, for Build, whose callers pass
+// rule files rather than the groups they were written from.
+func parseRuleFile(f output.File) (promrules.RuleFile, error) {
 	p := parser.NewParser(parser.Options{})
 	groups, errs := rulefmt.Parse(f.Data, false, model.UTF8Validation, p, slog.New(slog.DiscardHandler))
 	if len(errs) > 0 {
-		return ruleFile{}, fmt.Errorf("deploy: parse %s: %w", f.Path, errors.Join(errs...))
+		return promrules.RuleFile{}, fmt.Errorf("deploy: parse %s: %w", f.Path, errors.Join(errs...))
 	}
-	name := strings.TrimSuffix(path.Base(f.Path), rulesSuffix)
-	return ruleFile{name: name, groups: groups.Groups}, nil
+	return promrules.RuleFile{Path: f.Path, Groups: groups.Groups}, nil
 }
 
 // ruleFormatFiles writes the rule groups again for the ruler settings.rules.format names. The
@@ -56,8 +54,8 @@ func ruleFormatFiles(m *spec.Model, in inputs) ([]output.File, error) {
 
 // mimirNamespace is the file mimirtool rules load/sync reads: one ruler namespace and its groups.
 type mimirNamespace struct {
-	Namespace string              `yaml:"namespace"`
-	Groups    []rulefmt.RuleGroup `yaml:"groups"`
+	Namespace string `yaml:"namespace"`
+	Groups    any    `yaml:"groups"` // []rulefmt.RuleGroup, or its stand-in (see splices)
 }
 
 // MimirNamespace is the ruler namespace kpic's groups live in, one per gauge namespace so two
@@ -67,7 +65,7 @@ func MimirNamespace(m *spec.Model) string { return "kpic-" + m.Settings.Namespac
 // mimirFiles puts every group into one namespace file, since a namespace must not be split
 // across the files mimirtool syncs and group names must be unique within it.
 func mimirFiles(m *spec.Model, rules []ruleFile) ([]output.File, error) {
-	ns := mimirNamespace{Namespace: MimirNamespace(m)}
+	var groups []rulefmt.RuleGroup
 	seen := map[string]string{}
 	for _, rf := range rules {
 		for _, g := range rf.groups {
@@ -75,10 +73,15 @@ func mimirFiles(m *spec.Model, rules []ruleFile) ([]output.File, error) {
 				return nil, fmt.Errorf("deploy: rule group %q is in both %s and %s; mimir needs unique names", g.Name, other, rf.name)
 			}
 			seen[g.Name] = rf.name
-			ns.Groups = append(ns.Groups, g)
+			groups = append(groups, g)
 		}
 	}
-	data, err := marshal(generatedHeader+"# Load with: mimirtool rules sync deploy/mimir/*.yaml\n", ns)
+	var s splices
+	ns := mimirNamespace{Namespace: MimirNamespace(m), Groups: s.ruleGroups(groups, "")}
+	if ns.Groups == nil {
+		ns.Groups = groups
+	}
+	data, err := s.marshal(generatedHeader+"# Load with: mimirtool rules sync deploy/mimir/*.yaml\n", ns)
 	if err != nil {
 		return nil, err
 	}
@@ -96,13 +99,18 @@ type thanosGroup struct {
 func thanosFiles(rules []ruleFile) ([]output.File, error) {
 	var out []output.File
 	for _, rf := range rules {
+		var s splices
 		doc := struct {
-			Groups []thanosGroup `yaml:"groups"`
-		}{}
-		for _, g := range rf.groups {
-			doc.Groups = append(doc.Groups, thanosGroup{RuleGroup: g, PartialResponseStrategy: "abort"})
+			Groups any `yaml:"groups"`
+		}{Groups: s.ruleGroups(rf.groups, "    partial_response_strategy: abort\n")}
+		if doc.Groups == nil {
+			groups := []thanosGroup{}
+			for _, g := range rf.groups {
+				groups = append(groups, thanosGroup{RuleGroup: g, PartialResponseStrategy: "abort"})
+			}
+			doc.Groups = groups
 		}
-		data, err := marshal(generatedHeader, doc)
+		data, err := s.marshal(generatedHeader, doc)
 		if err != nil {
 			return nil, err
 		}
