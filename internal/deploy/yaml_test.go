@@ -57,7 +57,7 @@ func TestSplicedLiteralsMatchYAMLv3(t *testing.T) {
 			for range 2 {
 				var back struct {
 					Spec struct{ JSON string } `yaml:"spec"`
-					Data map[string]string    `yaml:"data"`
+					Data map[string]string     `yaml:"data"`
 				}
 				if err := dec.Decode(&back); err != nil {
 					t.Fatal(err)
