@@ -5,7 +5,9 @@ package exporter
 import (
 	"bytes"
 	"compress/gzip"
+	"hash/maphash"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,13 +16,16 @@ import (
 
 // encoder turns one query's rows into the text exposition of its gauge as they arrive, so no
 // intermediate series list is built. Duplicate label sets keep the first row; rows over the
-// series limit are dropped; both are counted.
+// series limit are dropped; both are counted (see resolve).
 type encoder struct {
 	gauge     string
-	labels    []string
+	names     []string // `label="` for each label, written before its value
 	limit     int
 	buf       []byte
-	set       labelSets
+	seed      maphash.Seed
+	lines     []line   // recorded since the start, minus those dropped by resolve
+	keys      []uint64 // of the lines, to sort by hash; see key
+	series    int      // lines kept by the last resolve
 	duplicate int
 	overLimit int
 }
@@ -31,8 +36,15 @@ type sizeHint struct{ bytes, series int }
 
 // newEncoder starts a block.
 func newEncoder(gauge, help string, labels []string, limit int, hint sizeHint) *encoder {
-	e := &encoder{gauge: gauge, labels: labels, limit: limit, buf: make([]byte, 0, hint.bytes+hint.bytes/8)}
-	e.set.init(hint.series)
+	limit = min(max(limit, 0), maxLimit)
+	e := &encoder{gauge: gauge, names: make([]string, len(labels)), limit: limit, seed: maphash.MakeSeed(),
+		buf: make([]byte, 0, hint.bytes+hint.bytes/8),
+	}
+	lines := min(hint.series+hint.series/8, resolveAt(limit))
+	e.lines, e.keys = make([]line, 0, lines), make([]uint64, 0, lines)
+	for i, l := range labels {
+		e.names[i] = l + `="`
+	}
 	e.buf = append(e.buf, "# HELP "...)
 	e.buf = append(e.buf, gauge...)
 	e.buf = append(e.buf, ' ')
@@ -47,27 +59,34 @@ var helpEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
 
 func escapeHelp(s string) string { return helpEscaper.Replace(strings.ToValidUTF8(s, "\uFFFD")) }
 
-// add appends one sample line, or drops it.
+// add appends one sample line and records it; duplicates and lines over the limit are dropped
+// later, by resolve.
 func (e *encoder) add(values [][]byte, v float64) {
+	e.buf = doubleWhenFull(e.buf, 1024)
+	e.lines, e.keys = doubleWhenFull(e.lines, 1), doubleWhenFull(e.keys, 1)
 	start := len(e.buf)
 	e.buf = append(e.buf, e.gauge...)
-	setStart := len(e.buf)
 	e.buf = e.appendLabels(values)
-	sl, dup := e.set.lookup(e.buf, setStart, len(e.buf))
-	if dup {
-		e.duplicate++
-		e.buf = e.buf[:start]
-		return
-	}
-	if e.set.n >= e.limit {
-		e.overLimit++
-		e.buf = e.buf[:start]
-		return
-	}
-	e.set.fill(e.buf, sl, setStart, len(e.buf))
+	end := len(e.buf)
 	e.buf = append(e.buf, ' ')
 	e.buf = appendValue(e.buf, v)
 	e.buf = append(e.buf, '\n')
+	h := maphash.Bytes(e.seed, e.buf[start+len(e.gauge):end])
+	e.keys = append(e.keys, key(uint32(h), len(e.lines)))
+	e.lines = append(e.lines, line{start: uint32(start), hash: uint32(h)})
+	if len(e.lines) >= resolveAt(e.limit) {
+		e.resolve()
+	}
+}
+
+// doubleWhenFull doubles s's capacity when it has room for fewer than room more elements. A
+// result larger than the last one grows its buffers by doubling rather than by append's 25%,
+// which would copy a million-row block several times over.
+func doubleWhenFull[S ~[]E, E any](s S, room int) S {
+	if cap(s)-len(s) < room {
+		return slices.Grow(s, max(len(s), room))
+	}
+	return s
 }
 
 // appendValue formats a sample; whole numbers, the usual SQL count, take the fast integer path.
@@ -91,8 +110,7 @@ func (e *encoder) appendLabels(values [][]byte) []byte {
 			b = append(b, '{')
 		}
 		open = true
-		b = append(b, e.labels[i]...)
-		b = append(b, '=', '"')
+		b = append(b, e.names[i]...)
 		b = appendEscaped(b, val)
 		b = append(b, '"')
 	}
@@ -104,6 +122,9 @@ func (e *encoder) appendLabels(values [][]byte) []byte {
 
 // appendEscaped escapes a label value for the text format; invalid UTF-8 becomes U+FFFD.
 func appendEscaped(b, val []byte) []byte {
+	if isPlain(val) {
+		return append(b, val...)
+	}
 	if !utf8.Valid(val) {
 		val = bytes.ToValidUTF8(val, []byte("\uFFFD"))
 	}
@@ -122,6 +143,26 @@ func appendEscaped(b, val []byte) []byte {
 	return b
 }
 
+// special marks the bytes that stop a label value from being copied as is: the escaped ones
+// and every non-ASCII byte, which may be part of invalid UTF-8.
+var special = func() (t [256]bool) {
+	t['\\'], t['"'], t['\n'] = true, true, true
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// isPlain reports whether val is ASCII with nothing to escape, as most label values are.
+func isPlain(val []byte) bool {
+	for _, c := range val {
+		if special[c] {
+			return false
+		}
+	}
+	return true
+}
+
 // block is one query's published result: its exposition text and, made once on first demand,
 // a gzip member of it. Gzip members concatenate into one valid stream, so a scrape never
 // recompresses published results.
@@ -132,13 +173,15 @@ type block struct {
 	gz     []byte
 }
 
-// finish returns the encoded block; a result with no series publishes nothing, not even HELP.
+// finish resolves the last lines and returns the encoded block; a result with no series
+// publishes nothing, not even HELP.
 func (e *encoder) finish() *block {
-	n := e.set.n
-	if n == 0 {
+	e.resolve()
+	e.lines, e.keys = nil, nil
+	if e.series == 0 {
 		return &block{}
 	}
-	return &block{text: e.buf, series: n}
+	return &block{text: e.buf, series: e.series}
 }
 
 // gzipped returns the block's gzip member, compressing it the first time.

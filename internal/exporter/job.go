@@ -58,7 +58,9 @@ func jitter(d time.Duration) time.Duration {
 func (j *job) run(ctx context.Context) {
 	start := time.Now()
 	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit, j.hint)
-	st, err := j.src.Run(ctx, j.query, enc.add)
+	var st source.Stats
+	var err error
+	enc.feed(func(visit source.Visit) { st, err = j.src.Run(ctx, j.query, visit) })
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return // stopped by shutdown or reload: neither a success nor a failure
 	}
