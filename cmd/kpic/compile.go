@@ -29,8 +29,9 @@ func compile(m *spec.Model, dir string) ([]output.File, error) {
 	for _, rf := range ruleFiles {
 		files = append(files, output.File{Path: rf.Path, Data: promrules.Marshal(rf.Groups)})
 	}
+	in := deploy.Inputs{Rules: ruleFiles, RuleFiles: files, Dashboards: boards, Definitions: defs}
 	files = append(files, boards...)
-	packaged, err := deploy.Package(m, deploy.Inputs{Rules: ruleFiles, Dashboards: boards, Definitions: defs})
+	packaged, err := deploy.Package(m, in)
 	if err != nil {
 		return nil, fmt.Errorf("package deploy files: %w", err)
 	}

@@ -32,7 +32,10 @@ const (
 // the files of the dashboard compiler (only dashboards/*.json are used) and the definition
 // files under DefinitionsPrefix (see Definitions).
 type Inputs struct {
-	Rules       []promrules.RuleFile
+	Rules []promrules.RuleFile
+	// RuleFiles optionally holds the rule files written from Rules by promrules.Marshal, by
+	// their RuleFile.Path; their text is reused rather than written again.
+	RuleFiles   []output.File
 	Dashboards  []output.File
 	Definitions []output.File
 }
@@ -83,7 +86,7 @@ func Build(m *spec.Model, generated []output.File) ([]output.File, error) {
 // inputs are the inputs Package packages, each sorted by path.
 type inputs struct {
 	rules       []ruleFile
-	dashboards  []output.File
+	dashboards  []dashboard
 	definitions []output.File
 }
 
@@ -93,15 +96,25 @@ func sortInputs(m *spec.Model, in Inputs) (inputs, error) {
 	var out inputs
 	rules := append([]promrules.RuleFile(nil), in.Rules...)
 	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Path < rules[j].Path })
-	for _, rf := range rules {
-		out.rules = append(out.rules, ruleFile{name: strings.TrimSuffix(path.Base(rf.Path), rulesSuffix), groups: rf.Groups})
+	written := make(map[string][]byte, len(in.RuleFiles))
+	for _, f := range in.RuleFiles {
+		written[f.Path] = f.Data
 	}
+	for _, rf := range rules {
+		out.rules = append(out.rules, ruleFile{
+			name:   strings.TrimSuffix(path.Base(rf.Path), rulesSuffix),
+			groups: rf.Groups,
+			body:   groupsBody(rf.Groups, written[rf.Path]),
+		})
+	}
+	var boards []output.File
 	for _, f := range in.Dashboards {
 		if strings.HasPrefix(f.Path, dashboardsDir) && path.Ext(f.Path) == ".json" {
-			out.dashboards = append(out.dashboards, f)
+			boards = append(boards, f)
 		}
 	}
-	output.Sort(out.dashboards)
+	output.Sort(boards)
+	out.dashboards = dashboards(boards)
 	out.definitions = append([]output.File(nil), in.Definitions...)
 	output.Sort(out.definitions)
 	return out, checkDefinitions(m, out.definitions)

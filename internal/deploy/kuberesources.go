@@ -17,7 +17,7 @@ func prometheusRules(s *splices, rules []ruleFile) []object {
 			name = appName + "-" + name
 		}
 		var groups any = rf.groups
-		if v := s.ruleGroups(rf.groups, ""); v != nil {
+		if v := s.ruleGroups(rf.body); v != nil {
 			groups = v
 		}
 		out = append(out, object{
@@ -32,7 +32,7 @@ func prometheusRules(s *splices, rules []ruleFile) []object {
 // dashboard is one generated dashboard as the Kubernetes resources name it.
 type dashboard struct {
 	name, key string
-	json      []byte
+	json      blockText
 }
 
 func dashboards(files []output.File) []dashboard {
@@ -40,7 +40,7 @@ func dashboards(files []output.File) []dashboard {
 	for _, f := range files {
 		rel := strings.TrimPrefix(f.Path, dashboardsDir)
 		name := "kpic-dashboard-" + dnsName(strings.TrimSuffix(rel, path.Ext(rel)))
-		out = append(out, dashboard{name: name, key: flatKey(rel), json: f.Data})
+		out = append(out, dashboard{name: name, key: flatKey(rel), json: newBlockText(f.Data)})
 	}
 	return out
 }
@@ -55,9 +55,9 @@ func grafanaFolder(m *spec.Model) string {
 
 // dashboardConfigMaps are what the Grafana sidecar (k8s-sidecar, as in the grafana Helm chart)
 // loads: ConfigMaps labelled grafana_dashboard, filed by the grafana_folder annotation.
-func dashboardConfigMaps(s *splices, m *spec.Model, files []output.File) []object {
+func dashboardConfigMaps(s *splices, m *spec.Model, boards []dashboard) []object {
 	var out []object
-	for _, d := range dashboards(files) {
+	for _, d := range boards {
 		labels := appLabels()
 		labels["grafana_dashboard"] = "1"
 		out = append(out, object{
@@ -71,12 +71,12 @@ func dashboardConfigMaps(s *splices, m *spec.Model, files []output.File) []objec
 
 // grafanaOperatorOverlay replaces the sidecar ConfigMaps of the base by grafana-operator
 // GrafanaDashboard resources, for clusters where the operator runs Grafana.
-func grafanaOperatorOverlay(m *spec.Model, files []output.File) ([]output.File, error) {
+func grafanaOperatorOverlay(m *spec.Model, boards []dashboard) ([]output.File, error) {
 	const dir = kubeDir + "overlays/grafana-operator/"
 	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../../base"}}
 	var docs []any
 	var s splices
-	for _, d := range dashboards(files) {
+	for _, d := range boards {
 		docs = append(docs, grafanaDashboard(&s, m, d))
 		k.Patches = append(k.Patches, patch{Patch: "$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + d.name + "\n"})
 	}

@@ -21,10 +21,12 @@ const (
 	FormatThanos     = "thanos"
 )
 
-// ruleFile is the rule groups of one objective; name is its file's base without .rules.yml.
+// ruleFile is the rule groups of one objective; name is its file's base without .rules.yml,
+// body the groups as promrules.Marshal writes them (see groupsBody).
 type ruleFile struct {
 	name   string
 	groups []rulefmt.RuleGroup
+	body   []byte
 }
 
 // parseRuleFile validates a rule file as Prometheus would load it, for Build, whose callers pass
@@ -66,8 +68,12 @@ func MimirNamespace(m *spec.Model) string { return "kpic-" + m.Settings.Namespac
 // across the files mimirtool syncs and group names must be unique within it.
 func mimirFiles(m *spec.Model, rules []ruleFile) ([]output.File, error) {
 	var groups []rulefmt.RuleGroup
+	var bodies [][]byte
 	seen := map[string]string{}
 	for _, rf := range rules {
+		if len(rf.groups) > 0 {
+			bodies = append(bodies, rf.body)
+		}
 		for _, g := range rf.groups {
 			if other, dup := seen[g.Name]; dup {
 				return nil, fmt.Errorf("deploy: rule group %q is in both %s and %s; mimir needs unique names", g.Name, other, rf.name)
@@ -77,7 +83,7 @@ func mimirFiles(m *spec.Model, rules []ruleFile) ([]output.File, error) {
 		}
 	}
 	var s splices
-	ns := mimirNamespace{Namespace: MimirNamespace(m), Groups: s.ruleGroups(groups, "")}
+	ns := mimirNamespace{Namespace: MimirNamespace(m), Groups: s.ruleGroups(bodies...)}
 	if ns.Groups == nil {
 		ns.Groups = groups
 	}
@@ -102,7 +108,7 @@ func thanosFiles(rules []ruleFile) ([]output.File, error) {
 		var s splices
 		doc := struct {
 			Groups any `yaml:"groups"`
-		}{Groups: s.ruleGroups(rf.groups, "    partial_response_strategy: abort\n")}
+		}{Groups: s.ruleGroupsWith(rf.body, "    partial_response_strategy: abort\n")}
 		if doc.Groups == nil {
 			groups := []thanosGroup{}
 			for _, g := range rf.groups {

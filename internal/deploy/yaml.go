@@ -43,8 +43,8 @@ type splices struct {
 
 // splice is one value written in place of a token that yaml.v3 emitted as `key: token`.
 type splice struct {
-	inline string // after the key's colon: a block scalar header, or nothing for a collection
-	body   []byte // lines, each behind the key's indentation plus pad; empty lines stay empty
+	inline string   // after the key's colon: a block scalar header, or nothing for a collection
+	body   [][]byte // lines, each behind the key's indentation plus pad; empty lines stay empty
 	pad    int
 }
 
@@ -56,21 +56,34 @@ func (s *splices) add(p splice) string {
 	return spliceToken + strconv.Itoa(len(s.parts)-1) + "__"
 }
 
-// literal returns the value to put in a document for text: a stand-in written as a literal block
-// scalar when yaml.v3 would write one and we know its layout, text itself otherwise.
-func (s *splices) literal(text []byte) any {
-	header, ok := literalHeader(text)
-	if !ok {
-		return string(text)
-	}
-	return s.add(splice{inline: " " + header, body: text, pad: 2})
+// blockText is a text value and the literal block header yaml.v3 writes it with, or no header
+// when yaml.v3 writes it otherwise or we do not know its layout.
+type blockText struct {
+	text   []byte
+	header string
 }
 
-// ruleGroups returns the value to put in a document for groups: a stand-in written by
-// promrules.Marshal, each group followed by the lines of groupSuffix (indented as the group's
-// keys), or nil when yaml.v3 must write them (no groups, or a group without rules: Marshal
-// would leave out the empty lists yaml.v3 writes as []).
-func (s *splices) ruleGroups(groups []rulefmt.RuleGroup, groupSuffix string) any {
+func newBlockText(text []byte) blockText {
+	header, _ := literalHeader(text)
+	return blockText{text: text, header: header}
+}
+
+// literal returns the value to put in a document for t: a stand-in written as a literal block
+// scalar when it has a header, the text itself otherwise.
+func (s *splices) literal(t blockText) any {
+	if t.header == "" {
+		return string(t.text)
+	}
+	return s.add(splice{inline: " " + t.header, body: [][]byte{t.text}, pad: 2})
+}
+
+// rulesPrefix opens what promrules.Marshal writes; the list of groups follows.
+const rulesPrefix = promrules.Header + "groups:\n"
+
+// groupsBody returns the list of groups as promrules.Marshal writes it (the items, indented two
+// spaces), reusing data when it is Marshal's text, or nil when yaml.v3 must write the groups (no
+// groups, or a group without rules: Marshal leaves out the empty list yaml.v3 writes as []).
+func groupsBody(groups []rulefmt.RuleGroup, data []byte) []byte {
 	if len(groups) == 0 {
 		return nil
 	}
@@ -79,17 +92,43 @@ func (s *splices) ruleGroups(groups []rulefmt.RuleGroup, groupSuffix string) any
 			return nil
 		}
 	}
-	const prefix = promrules.Header + "groups:\n"
-	var body []byte
-	if groupSuffix == "" {
-		body = bytes.TrimPrefix(promrules.Marshal(groups), []byte(prefix))
-	} else {
-		for _, g := range groups {
-			body = append(body, bytes.TrimPrefix(promrules.Marshal([]rulefmt.RuleGroup{g}), []byte(prefix))...)
-			body = append(body, groupSuffix...)
+	if data == nil || !bytes.HasPrefix(data, []byte(rulesPrefix)) {
+		data = promrules.Marshal(groups)
+	}
+	return data[len(rulesPrefix):]
+}
+
+// ruleGroups returns the value to put in a document for rule files whose groups the bodies of
+// groupsBody hold: a stand-in for the concatenated list, or nil when a body is nil.
+func (s *splices) ruleGroups(bodies ...[]byte) any {
+	if len(bodies) == 0 {
+		return nil
+	}
+	for _, b := range bodies {
+		if b == nil {
+			return nil
 		}
 	}
-	return s.add(splice{body: body})
+	return s.add(splice{body: bodies})
+}
+
+// ruleGroupsWith returns a stand-in for the groups in body (see groupsBody), each followed by
+// the lines of groupSuffix (indented as the group's keys), or nil when body is nil.
+func (s *splices) ruleGroupsWith(body []byte, groupSuffix string) any {
+	if body == nil {
+		return nil
+	}
+	// Only the groups' items start a line with "  - ": Marshal indents everything inside them.
+	var parts [][]byte
+	for len(body) > 0 {
+		end := len(body)
+		if i := bytes.Index(body, []byte("\n  - ")); i >= 0 {
+			end = i + 1
+		}
+		parts = append(parts, body[:end], []byte(groupSuffix))
+		body = body[end:]
+	}
+	return s.add(splice{body: parts})
 }
 
 // marshal renders docs as the package's marshal does, with the spliced values in place.
@@ -100,7 +139,10 @@ func (s *splices) marshal(header string, docs ...any) ([]byte, error) {
 	}
 	size := len(data)
 	for _, p := range s.parts {
-		size += len(p.inline) + len(p.body) + 1 + (bytes.Count(p.body, []byte("\n"))+1)*(p.pad+16)
+		size += len(p.inline) + 1
+		for _, b := range p.body {
+			size += len(b) + (bytes.Count(b, []byte("\n"))+1)*(p.pad+16)
+		}
 	}
 	out := make([]byte, 0, size)
 	used := make([]bool, len(s.parts))
@@ -143,22 +185,21 @@ func keyColumn(data []byte) int {
 func (p splice) write(out []byte, col int) []byte {
 	out = append(out, p.inline...)
 	out = append(out, '\n')
-	indent := col + p.pad
-	body := p.body
-	for len(body) > 0 {
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
-		}
-		if len(line) > 0 {
-			for range indent {
-				out = append(out, ' ')
+	indent := bytes.Repeat([]byte{' '}, col+p.pad)
+	for _, body := range p.body {
+		for len(body) > 0 {
+			line := body
+			if i := bytes.IndexByte(body, '\n'); i >= 0 {
+				line, body = body[:i], body[i+1:]
+			} else {
+				body = nil
 			}
-			out = append(out, line...)
+			if len(line) > 0 {
+				out = append(out, indent...)
+				out = append(out, line...)
+			}
+			out = append(out, '\n')
 		}
-		out = append(out, '\n')
 	}
 	return out
 }
@@ -169,16 +210,14 @@ func (p splice) write(out []byte, col int) []byte {
 // printable characters (no other line breaks than \n), no space ending a line, not starting
 // with a line break, and at most one final line break (more would need "|+").
 func literalHeader(text []byte) (string, bool) {
-	if bytes.IndexByte(text, '\n') < 0 || text[0] == '\n' || bytes.HasSuffix(text, []byte("\n\n")) {
+	if bytes.IndexByte(text, '\n') < 0 || text[0] == '\n' || bytes.HasSuffix(text, []byte("\n\n")) ||
+		text[len(text)-1] == ' ' || bytes.Contains(text, []byte(" \n")) {
 		return "", false
 	}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
-			if c == ' ' && (i+1 == len(text) || text[i+1] == '\n') {
-				return "", false
-			}
-			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+			if !literalASCII[c] {
 				return "", false
 			}
 			i++
@@ -199,3 +238,11 @@ func literalHeader(text []byte) (string, bool) {
 	}
 	return header, true
 }
+
+// literalASCII are the ASCII characters a literal block holds as they are.
+var literalASCII = func() (ok [utf8.RuneSelf]bool) {
+	for c := range ok {
+		ok[c] = c >= 0x20 && c < 0x7f || c == '\n' || c == '\t'
+	}
+	return ok
+}()

@@ -45,7 +45,7 @@ func TestSplicedLiteralsMatchYAMLv3(t *testing.T) {
 				t.Fatal(err)
 			}
 			var s splices
-			spliced := func() any { return s.literal([]byte(text)) }
+			spliced := func() any { return s.literal(newBlockText([]byte(text))) }
 			got, err := s.marshal(generatedHeader, doc(spliced), doc(spliced))
 			if err != nil {
 				t.Fatal(err)
