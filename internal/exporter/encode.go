@@ -19,6 +19,8 @@ import (
 // series limit are dropped; both are counted (see resolve).
 type encoder struct {
 	gauge     string
+	help      string
+	hint      sizeHint
 	names     []string // `label="` for each label, written before its value
 	limit     int
 	buf       []byte
@@ -34,25 +36,29 @@ type encoder struct {
 // every run.
 type sizeHint struct{ bytes, series int }
 
-// newEncoder starts a block.
+// newEncoder prepares a block; its buffers are made by the first add, which feed runs on the
+// encoding goroutine.
 func newEncoder(gauge, help string, labels []string, limit int, hint sizeHint) *encoder {
-	limit = min(max(limit, 0), maxLimit)
-	e := &encoder{gauge: gauge, names: make([]string, len(labels)), limit: limit, seed: maphash.MakeSeed(),
-		buf: make([]byte, 0, hint.bytes+hint.bytes/8),
-	}
-	lines := min(hint.series+hint.series/8, resolveAt(limit))
-	e.lines, e.keys = make([]line, 0, lines), make([]uint64, 0, lines)
+	e := &encoder{gauge: gauge, help: help, hint: hint, names: make([]string, len(labels)),
+		limit: min(max(limit, 0), maxLimit), seed: maphash.MakeSeed()}
 	for i, l := range labels {
 		e.names[i] = l + `="`
 	}
-	e.buf = append(e.buf, "# HELP "...)
-	e.buf = append(e.buf, gauge...)
-	e.buf = append(e.buf, ' ')
-	e.buf = append(e.buf, escapeHelp(help)...)
-	e.buf = append(e.buf, "\n# TYPE "...)
-	e.buf = append(e.buf, gauge...)
-	e.buf = append(e.buf, " gauge\n"...)
 	return e
+}
+
+// start makes the buffers, sized after the previous result, and writes HELP and TYPE.
+func (e *encoder) start() {
+	e.buf = make([]byte, 0, max(e.hint.bytes+e.hint.bytes/8, 1024))
+	lines := min(e.hint.series+e.hint.series/8, resolveAt(e.limit))
+	e.lines, e.keys = make([]line, 0, lines), make([]uint64, 0, lines)
+	e.buf = append(e.buf, "# HELP "...)
+	e.buf = append(e.buf, e.gauge...)
+	e.buf = append(e.buf, ' ')
+	e.buf = append(e.buf, escapeHelp(e.help)...)
+	e.buf = append(e.buf, "\n# TYPE "...)
+	e.buf = append(e.buf, e.gauge...)
+	e.buf = append(e.buf, " gauge\n"...)
 }
 
 var helpEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
@@ -62,6 +68,9 @@ func escapeHelp(s string) string { return helpEscaper.Replace(strings.ToValidUTF
 // add appends one sample line and records it; duplicates and lines over the limit are dropped
 // later, by resolve.
 func (e *encoder) add(values [][]byte, v float64) {
+	if e.buf == nil {
+		e.start()
+	}
 	e.buf = doubleWhenFull(e.buf, 1024)
 	e.lines, e.keys = doubleWhenFull(e.lines, 1), doubleWhenFull(e.keys, 1)
 	start := len(e.buf)

@@ -148,14 +148,14 @@ func (e *encoder) compact(keep []bool) {
 // key is what sortByHash sorts: a line's hash, then its index, so equal hashes keep row order.
 func key(hash uint32, i int) uint64 { return uint64(hash)<<32 | uint64(i) }
 
-// sortByHash returns keys sorted by their high 32 bits, stably, after three counting passes
-// of 11, 11 and 10 bits; keys itself is left in an unspecified order.
+// sortByHash sorts keys by their high 32 bits, stably, with four byte-wide counting passes
+// (wider digits measured slower: more scattered writes), and returns them.
 func sortByHash(keys []uint64) []uint64 {
 	src, dst := keys, make([]uint64, len(keys))
-	for shift := 32; shift < 64; shift += 11 {
-		var count [1 << 11]int
+	for shift := 32; shift < 64; shift += 8 {
+		var count [256]int
 		for _, k := range src {
-			count[k>>shift&(1<<11-1)]++
+			count[byte(k>>shift)]++
 		}
 		sum := 0
 		for d, c := range count {
@@ -163,11 +163,11 @@ func sortByHash(keys []uint64) []uint64 {
 			sum += c
 		}
 		for _, k := range src {
-			d := k >> shift & (1<<11 - 1)
+			d := byte(k >> shift)
 			dst[count[d]] = k
 			count[d]++
 		}
 		src, dst = dst, src
 	}
-	return src
+	return src // keys, after an even number of passes
 }
