@@ -35,6 +35,11 @@ func (e *encoder) feed(read func(source.Visit)) {
 		}
 	}()
 	cur := <-free
+	defer func() { // also if read panics, so the goroutine ends
+		full <- cur // the last batch, partly filled
+		close(full)
+		<-done
+	}()
 	read(func(labels [][]byte, v float64) {
 		cur.add(labels, v)
 		if len(cur.values) == batchRows {
@@ -42,9 +47,6 @@ func (e *encoder) feed(read func(source.Visit)) {
 			cur = <-free
 		}
 	})
-	full <- cur
-	close(full)
-	<-done
 }
 
 // add copies one row into b.
