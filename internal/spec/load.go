@@ -49,6 +49,7 @@ func LoadFS(fsys fs.FS, display string) (*Model, Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	m.buildIndex()
 	return m, diags
 }
 

@@ -8,8 +8,34 @@ import (
 // GaugeName is the name kpic serve exports a metric or SQL-backed KPI under: <namespace>_<name>.
 func (m *Model) GaugeName(name string) string { return m.Settings.Namespace + "_" + name }
 
+// nameIndex maps names to metrics and KPIs.
+type nameIndex struct {
+	metrics map[string]*Metric
+	kpis    map[string]*KPI
+}
+
+// buildIndex indexes the complete model's metrics and KPIs by name (the first of duplicates,
+// like the scans it replaces). The model must not change afterwards.
+func (m *Model) buildIndex() {
+	ix := &nameIndex{metrics: make(map[string]*Metric, len(m.Metrics)), kpis: make(map[string]*KPI, len(m.KPIs))}
+	for _, x := range m.Metrics {
+		if _, dup := ix.metrics[x.Name]; !dup {
+			ix.metrics[x.Name] = x
+		}
+	}
+	for _, k := range m.KPIs {
+		if _, dup := ix.kpis[k.Name]; !dup {
+			ix.kpis[k.Name] = k
+		}
+	}
+	m.names = ix
+}
+
 // Metric returns the metric named name, or nil.
 func (m *Model) Metric(name string) *Metric {
+	if m.names != nil {
+		return m.names.metrics[name]
+	}
 	for _, x := range m.Metrics {
 		if x.Name == name {
 			return x
@@ -20,6 +46,9 @@ func (m *Model) Metric(name string) *Metric {
 
 // KPI returns the KPI named name, or nil.
 func (m *Model) KPI(name string) *KPI {
+	if m.names != nil {
+		return m.names.kpis[name]
+	}
 	for _, x := range m.KPIs {
 		if x.Name == name {
 			return x

@@ -19,6 +19,10 @@ type Model struct {
 	KPIs       []*KPI
 	// Files lists the loaded files, relative to the folder, sorted.
 	Files []string
+
+	// names indexes metrics and KPIs by name for the lookups compilers make per KPI; Load
+	// builds it once the model is complete. Models built in Go without it are scanned.
+	names *nameIndex
 }
 
 // Meta records where an entity and each of its fields were written, so that errors found after
