@@ -105,7 +105,7 @@ func (s *session) wait(ctx context.Context, db *sql.DB) error {
 	case <-ctx.Done():
 		fmt.Fprintln(s.out, "\nStopping the demo ...")
 	case p := <-s.exited(runCtx):
-		err = fmt.Errorf("%s exited (%v); its log %s ends with:\n%s", p.Name, p.Err(), p.Log, p.LogTail(15))
+		err = fmt.Errorf("%s exited (%s); its log %s ends with:\n%s", p.Name, p.ExitStatus(), p.Log, p.LogTail(15))
 	case err = <-ran:
 		return err
 	}

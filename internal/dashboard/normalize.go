@@ -73,7 +73,7 @@ func render(b *sdk.Board) ([]byte, error) {
 // A panel using other sdk fields goes through the sdk.
 func panelObject(p *sdk.Panel) (object, error) {
 	if len(p.Links) > 0 || (p.OfType != sdk.CustomType && p.OfType != sdk.RowType) ||
-		(p.OfType == sdk.RowType && len(p.RowPanel.Panels) > 0) {
+		(p.OfType == sdk.RowType && len(p.Panels) > 0) {
 		return sdkPanelObject(p)
 	}
 	o := object{"id": p.ID, "type": p.Type, "title": p.Title}
@@ -96,7 +96,7 @@ func panelObject(p *sdk.Panel) (object, error) {
 	allowed := panelKeys
 	if p.OfType == sdk.RowType {
 		allowed = rowKeys
-		o["collapsed"] = p.RowPanel.Collapsed
+		o["collapsed"] = p.Collapsed
 		o["panels"] = []any{}
 	} else if p.CustomPanel != nil {
 		for k, v := range *p.CustomPanel {
@@ -172,16 +172,4 @@ func list(v any) []object {
 		}
 	}
 	return out
-}
-
-// encode writes deterministic JSON: sorted keys, no HTML escaping, trailing newline.
-func encode(doc any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("encode dashboard: %w", err)
-	}
-	return buf.Bytes(), nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	pmodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -75,7 +76,7 @@ func metricName(vs *parser.VectorSelector) string {
 		return vs.Name
 	}
 	for _, lm := range vs.LabelMatchers {
-		if lm.Name == labels.MetricName && lm.Type == labels.MatchEqual {
+		if lm.Name == pmodel.MetricNameLabel && lm.Type == labels.MatchEqual {
 			return lm.Value
 		}
 	}

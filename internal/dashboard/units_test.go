@@ -42,7 +42,7 @@ func TestProvider(t *testing.T) {
 	}{
 		"a configured folder holds every dashboard":     {folder: `KPIs "2026"`, wantFolder: `KPIs "2026"`},
 		"without a folder, folders follow the files":    {fromFiles: true},
-		"a folder with non-ASCII letters is kept as is": {folder: "Indicateurs clés", wantFolder: "Indicateurs clés"},
+		"a folder with non-ASCII letters is kept as is": {folder: "Kennzahlen für Märkte", wantFolder: "Kennzahlen für Märkte"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

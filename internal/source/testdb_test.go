@@ -87,7 +87,7 @@ func (d testDB) table(t *testing.T) string {
 	name := fmt.Sprintf("kpic_test_%d", rand.Uint32())
 	mustExec(t, d.admin, "CREATE TABLE "+name+" (n INTEGER)")
 	mustExec(t, d.admin, "INSERT INTO "+name+" (n) VALUES (1)")
-	t.Cleanup(func() { d.admin.Exec("DROP TABLE IF EXISTS " + name) })
+	t.Cleanup(func() { _, _ = d.admin.Exec("DROP TABLE IF EXISTS " + name) })
 	return name
 }
 

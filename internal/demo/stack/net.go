@@ -39,7 +39,7 @@ func WaitHTTP(ctx context.Context, url string, p *Proc) error {
 		case <-ctx.Done():
 			return fmt.Errorf("wait for %s at %s: %w; its log ends with:\n%s", p.Name, url, ctx.Err(), p.LogTail(15))
 		case <-p.Done():
-			return fmt.Errorf("%s exited (%v) before %s answered; its log ends with:\n%s", p.Name, p.Err(), url, p.LogTail(15))
+			return fmt.Errorf("%s exited (%s) before %s answered; its log ends with:\n%s", p.Name, p.ExitStatus(), url, p.LogTail(15))
 		case <-tick.C:
 		}
 	}

@@ -54,6 +54,14 @@ func (p *Proc) Done() <-chan struct{} { return p.done }
 // Err is how the process ended; valid once Done is closed.
 func (p *Proc) Err() error { return p.err }
 
+// ExitStatus describes how the process ended, for messages: its error, or "exit status 0".
+func (p *Proc) ExitStatus() string {
+	if p.err == nil {
+		return "exit status 0"
+	}
+	return p.err.Error()
+}
+
 // Stop asks the process group to terminate, and kills it when it has not exited within grace.
 // It returns once the process has been waited for.
 func (p *Proc) Stop(grace time.Duration) error {
