@@ -71,16 +71,20 @@ func (e *encoder) add(values [][]byte, v float64) {
 	if e.buf == nil {
 		e.start()
 	}
-	e.buf = doubleWhenFull(e.buf, 1024)
+	b := doubleWhenFull(e.buf, 1024) // a local slice: the compiler keeps it in registers
+	start := len(b)
+	b = append(b, e.gauge...)
+	b = e.appendLabels(b, values)
+	end := len(b)
+	b = append(b, ' ')
+	b = appendValue(b, v)
+	e.buf = append(b, '\n')
+	e.record(start, maphash.Bytes(e.seed, b[start+len(e.gauge):end]))
+}
+
+// record remembers the line starting at start and the hash of its labels.
+func (e *encoder) record(start int, h uint64) {
 	e.lines, e.keys = doubleWhenFull(e.lines, 1), doubleWhenFull(e.keys, 1)
-	start := len(e.buf)
-	e.buf = append(e.buf, e.gauge...)
-	e.buf = e.appendLabels(values)
-	end := len(e.buf)
-	e.buf = append(e.buf, ' ')
-	e.buf = appendValue(e.buf, v)
-	e.buf = append(e.buf, '\n')
-	h := maphash.Bytes(e.seed, e.buf[start+len(e.gauge):end])
 	e.keys = append(e.keys, key(uint32(h), len(e.lines)))
 	e.lines = append(e.lines, line{start: uint32(start), hash: uint32(h)})
 	if len(e.lines) >= resolveAt(e.limit) {
@@ -107,8 +111,8 @@ func appendValue(b []byte, v float64) []byte {
 }
 
 // appendLabels writes {name="value",...}; empty values are left out, as Prometheus would.
-func (e *encoder) appendLabels(values [][]byte) []byte {
-	b, open := e.buf, false
+func (e *encoder) appendLabels(b []byte, values [][]byte) []byte {
+	open := false
 	for i, val := range values {
 		if len(val) == 0 {
 			continue
