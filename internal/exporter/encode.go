@@ -18,18 +18,20 @@ import (
 // intermediate series list is built. Duplicate label sets keep the first row; rows over the
 // series limit are dropped; both are counted (see resolve).
 type encoder struct {
-	gauge     string
-	help      string
-	hint      sizeHint
-	names     []string // `label="` for each label, written before its value
-	limit     int
-	buf       []byte
-	seed      maphash.Seed
-	lines     []line   // recorded since the start, minus those dropped by resolve
-	keys      []uint64 // of the lines, to sort by hash; see key
-	series    int      // lines kept by the last resolve
-	duplicate int
-	overLimit int
+	gauge        string
+	help         string
+	hint         sizeHint
+	names        []string // `label="` for each label, written before its value
+	limit        int
+	buf          []byte   // the text; lines from the start of the first spilled buffer on
+	spilled      [][]byte // full buffers set aside by spill, before buf
+	spilledBytes int      // their length
+	seed         maphash.Seed
+	lines        []line   // recorded since the start, minus those dropped by resolve
+	keys         []uint64 // of the lines, to sort by hash; see key
+	series       int      // lines kept by the last resolve
+	duplicate    int
+	overLimit    int
 }
 
 // sizeHint is the previous result's size, so a steady query does not regrow its buffers on
@@ -71,7 +73,10 @@ func (e *encoder) add(values [][]byte, v float64) {
 	if e.buf == nil {
 		e.start()
 	}
-	b := doubleWhenFull(e.buf, 1024) // a local slice: the compiler keeps it in registers
+	b := e.buf // a local slice: the compiler keeps it in registers
+	if cap(b)-len(b) < 1024 {
+		b = e.spill()
+	}
 	start := len(b)
 	b = append(b, e.gauge...)
 	b = e.appendLabels(b, values)
@@ -79,7 +84,30 @@ func (e *encoder) add(values [][]byte, v float64) {
 	b = append(b, ' ')
 	b = appendValue(b, v)
 	e.buf = append(b, '\n')
-	e.record(start, maphash.Bytes(e.seed, b[start+len(e.gauge):end]))
+	e.record(e.spilledBytes+start, maphash.Bytes(e.seed, b[start+len(e.gauge):end]))
+}
+
+// spill sets a full buffer aside and starts one twice as large. A result outgrowing its size
+// hint (the first run of a query) is then copied once, by gather, rather than at every
+// doubling, and touches far less fresh memory.
+func (e *encoder) spill() []byte {
+	e.spilled = append(e.spilled, e.buf)
+	e.spilledBytes += len(e.buf)
+	e.buf = make([]byte, 0, 2*cap(e.buf))
+	return e.buf
+}
+
+// gather joins the spilled buffers and the current one, so that line offsets index e.buf.
+func (e *encoder) gather() {
+	if len(e.spilled) == 0 {
+		return
+	}
+	text := make([]byte, 0, e.spilledBytes+len(e.buf))
+	for _, b := range e.spilled {
+		text = append(text, b...)
+	}
+	e.buf = append(text, e.buf...)
+	e.spilled, e.spilledBytes = nil, 0
 }
 
 // record remembers the line starting at start and the hash of its labels.
@@ -93,8 +121,8 @@ func (e *encoder) record(start int, h uint64) {
 }
 
 // doubleWhenFull doubles s's capacity when it has room for fewer than room more elements. A
-// result larger than the last one grows its buffers by doubling rather than by append's 25%,
-// which would copy a million-row block several times over.
+// result larger than the last one grows its line records by doubling rather than by append's
+// 25%, which would copy them several times over.
 func doubleWhenFull[S ~[]E, E any](s S, room int) S {
 	if cap(s)-len(s) < room {
 		return slices.Grow(s, max(len(s), room))

@@ -40,6 +40,7 @@ func resolveAt(limit int) int { return limit + max(limit, minBatch) }
 // rebuilds them; a resolution that keeps every line can only be the last one, at finish, as
 // add resolves only once there are more lines than the limit.
 func (e *encoder) resolve() {
+	e.gather()
 	repeats := e.repeats()
 	if len(repeats) == 0 && len(e.lines) <= e.limit {
 		e.series = len(e.lines) // the usual case: nothing to drop
