@@ -83,7 +83,8 @@ func (e *encoder) add(values [][]byte, v float64) {
 	end := len(b)
 	b = append(b, ' ')
 	b = appendValue(b, v)
-	e.buf = append(b, '\n')
+	b = append(b, '\n')
+	e.buf = b
 	e.record(e.spilledBytes+start, maphash.Bytes(e.seed, b[start+len(e.gauge):end]))
 }
 

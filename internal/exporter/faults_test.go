@@ -74,14 +74,13 @@ func TestReloadEndpoint(t *testing.T) {
 	e, srv := started(t, good, &syncBuffer{})
 	e.opts.Load = func() (*spec.Model, error) { return next, nil }
 
-	if resp, err := http.Get(srv.URL + "/-/reload"); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("GET /-/reload: %v %v, want 405", resp.Status, err)
+	if code := reloadStatus(t, http.MethodGet, srv.URL); code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload: %d, want 405", code)
 	}
 	next = testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: "${KPIC_TEST_UNSET_VARIABLE}"},
 		metric("changed", "SELECT 1 AS value", time.Hour))
-	resp, err := http.Post(srv.URL+"/-/reload", "", nil)
-	if err != nil || resp.StatusCode != http.StatusInternalServerError {
-		t.Fatalf("POST a bad config: %v %v, want 500", resp.Status, err)
+	if code := reloadStatus(t, http.MethodPost, srv.URL); code != http.StatusInternalServerError {
+		t.Fatalf("POST a bad config: %d, want 500", code)
 	}
 	got := scrape(t, srv)
 	if got["business_total{}"] != 13 || got["kpic_config_last_reload_successful{}"] != 0 {
@@ -89,8 +88,8 @@ func TestReloadEndpoint(t *testing.T) {
 	}
 	next = testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
 		metric("changed", "SELECT 7 AS value", time.Hour))
-	if resp, err := http.Post(srv.URL+"/-/reload", "", nil); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST a good config: %v %v", resp.Status, err)
+	if code := reloadStatus(t, http.MethodPost, srv.URL); code != http.StatusOK {
+		t.Fatalf("POST a good config: %d, want 200", code)
 	}
 	eventually(t, "the new query", func() bool { return scrape(t, srv)["business_changed{}"] == 7 })
 	if body := get(t, srv.URL+"/metrics"); strings.Contains(body, "business_total") || strings.Contains(body, `query="total"`) {
@@ -106,4 +105,19 @@ func TestHealthReadyAndLandingPage(t *testing.T) {
 			t.Errorf("%s: %q does not contain %q", url, body, want)
 		}
 	}
+}
+
+// reloadStatus calls /-/reload with method and returns the status code.
+func reloadStatus(t *testing.T, method, base string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, base+"/-/reload", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s /-/reload: %v", method, err)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode
 }
