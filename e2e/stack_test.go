@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -66,11 +65,6 @@ func build(t *testing.T, env []string, out, defs string) {
 	cmd := exec.Command(kpicBin, "build", "--out="+out, defs)
 	cmd.Env = append(os.Environ(), env...)
 	msg, err := cmd.CombinedOutput()
-	if err != nil && strings.Contains(string(msg), "not implemented") {
-		t.Logf("kpic build is not implemented yet; compiling with the packages directly")
-		compileInProcess(t, out, defs)
-		return
-	}
 	if err != nil {
 		t.Fatalf("kpic build --out=%s %s: %v\n%s", out, defs, err, msg)
 	}
