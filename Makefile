@@ -45,7 +45,7 @@ bench: ## Run the benchmarks.
 
 .PHONY: lint
 lint: $(GOBIN)/golangci-lint ## Run gofmt, go vet and golangci-lint.
-	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: the files above need formatting" && exit 1)
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "$$out"; echo "gofmt: the files above need formatting"; exit 1; fi
 	$(GO) vet ./...
 	$(GOBIN)/golangci-lint run ./...
 
