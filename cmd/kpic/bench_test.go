@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/promrules"
 	"github.com/kpic/kpic/internal/spec"
 	"github.com/kpic/kpic/internal/spec/spectest"
 )
@@ -23,6 +24,30 @@ func BenchmarkBuild10000KPIs(b *testing.B) {
 			b.Fatal(diags)
 		}
 		files, err := compile(m, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := output.Write(out, files); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRules10000KPIs measures issue 2's part of the build for 10,000 KPIs: load and
+// validate the folder, compile the Prometheus rules and write them.
+func BenchmarkRules10000KPIs(b *testing.B) {
+	dir := b.TempDir()
+	if err := spectest.Write(dir, 10000); err != nil {
+		b.Fatal(err)
+	}
+	out := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		m, diags := spec.Load(dir)
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		files, err := promrules.Build(m)
 		if err != nil {
 			b.Fatal(err)
 		}
