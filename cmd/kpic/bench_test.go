@@ -12,17 +12,9 @@ import (
 // BenchmarkBuild10000KPIs measures what `kpic build` does for 10,000 KPIs (and their 10,000
 // metrics): load and validate the folder, run every compiler, and write the files.
 func BenchmarkBuild10000KPIs(b *testing.B) {
-	dir := b.TempDir()
-	if err := spectest.Write(dir, 10000); err != nil {
-		b.Fatal(err)
-	}
-	out := b.TempDir()
-	b.ReportAllocs()
+	dir, out := definitions10000(b)
 	for b.Loop() {
-		m, diags := spec.Load(dir)
-		if diags.HasErrors() {
-			b.Fatal(diags)
-		}
+		m := mustLoad(b, dir)
 		files, err := compile(m, dir)
 		if err != nil {
 			b.Fatal(err)
@@ -36,17 +28,9 @@ func BenchmarkBuild10000KPIs(b *testing.B) {
 // BenchmarkRules10000KPIs measures issue 2's part of the build for 10,000 KPIs: load and
 // validate the folder, compile the Prometheus rules and write them.
 func BenchmarkRules10000KPIs(b *testing.B) {
-	dir := b.TempDir()
-	if err := spectest.Write(dir, 10000); err != nil {
-		b.Fatal(err)
-	}
-	out := b.TempDir()
-	b.ReportAllocs()
+	dir, out := definitions10000(b)
 	for b.Loop() {
-		m, diags := spec.Load(dir)
-		if diags.HasErrors() {
-			b.Fatal(diags)
-		}
+		m := mustLoad(b, dir)
 		files, err := promrules.Build(m)
 		if err != nil {
 			b.Fatal(err)
@@ -55,4 +39,24 @@ func BenchmarkRules10000KPIs(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// definitions10000 writes a folder of 10,000 generated KPIs and returns it with an output folder.
+func definitions10000(b *testing.B) (dir, out string) {
+	b.Helper()
+	dir = b.TempDir()
+	if err := spectest.Write(dir, 10000); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	return dir, b.TempDir()
+}
+
+func mustLoad(b *testing.B, dir string) *spec.Model {
+	b.Helper()
+	m, diags := spec.Load(dir)
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	return m
 }
