@@ -37,7 +37,7 @@ check: install-prometheus ## Validate kpis/, fail on stale generated files, and 
 
 .PHONY: fuzz
 fuzz: ## Fuzz the definitions loader for a short while (FUZZTIME, default 30s).
-	$(GO) test ./internal/spec -run '^$$' -fuzz FuzzLoad -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./internal/definition -run '^$$' -fuzz FuzzLoad -fuzztime $${FUZZTIME:-30s}
 
 .PHONY: bench
 bench: ## Run the benchmarks.

@@ -3,10 +3,10 @@ package main
 import (
 	"testing"
 
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/definition/definitiontest"
 	"github.com/kpic/kpic/internal/output"
 	"github.com/kpic/kpic/internal/promrules"
-	"github.com/kpic/kpic/internal/spec"
-	"github.com/kpic/kpic/internal/spec/spectest"
 )
 
 // BenchmarkBuild10000KPIs measures what `kpic build` does for 10,000 KPIs (and their 10,000
@@ -45,16 +45,16 @@ func BenchmarkRules10000KPIs(b *testing.B) {
 func definitions10000(b *testing.B) (dir, out string) {
 	b.Helper()
 	dir = b.TempDir()
-	if err := spectest.Write(dir, 10000); err != nil {
+	if err := definitiontest.Write(dir, 10000); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	return dir, b.TempDir()
 }
 
-func mustLoad(b *testing.B, dir string) *spec.Model {
+func mustLoad(b *testing.B, dir string) *definition.Model {
 	b.Helper()
-	m, diags := spec.Load(dir)
+	m, diags := definition.Load(dir)
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}

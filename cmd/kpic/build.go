@@ -7,8 +7,8 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 func registerBuild(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
@@ -52,8 +52,8 @@ func runBuild(io streams, dir, out string) error {
 }
 
 // load reads and validates dir, printing every diagnostic; it fails when any is an error.
-func load(io streams, dir string) (*spec.Model, error) {
-	m, diags := spec.Load(dir)
+func load(io streams, dir string) (*definition.Model, error) {
+	m, diags := definition.Load(dir)
 	diags.Sort()
 	for _, d := range diags {
 		fmt.Fprintln(io.stderr, d.String())

@@ -4,15 +4,15 @@ import (
 	"fmt"
 
 	"github.com/kpic/kpic/internal/dashboard"
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/deploy"
 	"github.com/kpic/kpic/internal/output"
 	"github.com/kpic/kpic/internal/promrules"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // compile runs every compiler on the validated model loaded from dir and returns all generated
 // files, sorted.
-func compile(m *spec.Model, dir string) ([]output.File, error) {
+func compile(m *definition.Model, dir string) ([]output.File, error) {
 	ruleFiles, err := promrules.Groups(m)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)

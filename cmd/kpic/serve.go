@@ -18,9 +18,9 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/exporter"
 	"github.com/kpic/kpic/internal/source"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // defaultListenAddress uses the port kpic's deploy manifests expect (docs/serve.md says why).
@@ -73,9 +73,9 @@ func serve(ctx context.Context, f *serveFlags, io streams) error {
 }
 
 // loader reads the definitions; warnings are logged, errors refuse the configuration.
-func loader(dir string, logger *slog.Logger) func() (*spec.Model, error) {
-	return func() (*spec.Model, error) {
-		m, diags := spec.Load(dir)
+func loader(dir string, logger *slog.Logger) func() (*definition.Model, error) {
+	return func() (*definition.Model, error) {
+		m, diags := definition.Load(dir)
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("loading %s: %w", dir, diags.Errors())
 		}
@@ -88,7 +88,7 @@ func loader(dir string, logger *slog.Logger) func() (*spec.Model, error) {
 
 // checkConfig validates the definitions and opens (without connecting) every source, so an
 // unset variable or unreadable dsn_file fails here rather than after a deploy.
-func checkConfig(load func() (*spec.Model, error), io streams) error {
+func checkConfig(load func() (*definition.Model, error), io streams) error {
 	m, err := load()
 	if err != nil {
 		return err

@@ -3,14 +3,14 @@ package dashboard
 import (
 	"testing"
 
-	"github.com/kpic/kpic/internal/spec"
-	"github.com/kpic/kpic/internal/spec/spectest"
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/definition/definitiontest"
 )
 
 // BenchmarkBuild10000KPIs builds the dashboards of 10,000 KPIs, their 10,000 metrics, 2,000
 // objectives and ten teams.
 func BenchmarkBuild10000KPIs(b *testing.B) {
-	m, diags := spec.LoadFS(spectest.FS(10000), "kpis")
+	m, diags := definition.LoadFS(definitiontest.FS(10000), "kpis")
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}

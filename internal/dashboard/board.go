@@ -3,13 +3,13 @@ package dashboard
 import (
 	"github.com/grafana-tools/sdk"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // Uids of the generated dashboards, shared with the alerts' dashboard_url annotations.
 const (
-	scorecardUID = spec.ScorecardUID
-	detailUID    = spec.KPIDetailUID
+	scorecardUID = definition.ScorecardUID
+	detailUID    = definition.KPIDetailUID
 )
 
 // tagKPIC marks every generated dashboard, so dashboard links can list them all.

@@ -13,8 +13,8 @@ import (
 
 	"github.com/grafana-tools/sdk"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // Paths of the generated files, relative to the output root.
@@ -28,7 +28,7 @@ const (
 
 // Build returns the dashboards of m and their provisioning file, sorted by path. It is a pure
 // function of m: the same model always gives byte-identical files.
-func Build(m *spec.Model) ([]output.File, error) {
+func Build(m *definition.Model) ([]output.File, error) {
 	ix := index(m)
 	boards := map[string]*sdk.Board{ScorecardPath: scorecard(ix), DetailPath: detail(ix)}
 	for _, t := range m.Teams {

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // kpiDescription is a KPI panel's description: what it measures and what it should reach.
-func kpiDescription(k *spec.KPI) string {
+func kpiDescription(k *definition.KPI) string {
 	what := k.Description
 	if what == "" {
 		what = k.Title + "."
@@ -17,9 +17,9 @@ func kpiDescription(k *spec.KPI) string {
 }
 
 // targetText says the target in words, the ramp and the critical bound included.
-func targetText(k *spec.KPI) string {
+func targetText(k *definition.KPI) string {
 	dir := "at least"
-	if k.Target.Direction == spec.Lower {
+	if k.Target.Direction == definition.Lower {
 		dir = "at most"
 	}
 	var s string
@@ -36,7 +36,7 @@ func targetText(k *spec.KPI) string {
 }
 
 // metricDescription is a metric panel's description: its help and where it comes from.
-func metricDescription(m *spec.Model, x *spec.Metric) string {
+func metricDescription(m *definition.Model, x *definition.Metric) string {
 	if x.Expr != "" {
 		return fmt.Sprintf("%s PromQL: %s", x.Help, x.Expr)
 	}
@@ -44,7 +44,7 @@ func metricDescription(m *spec.Model, x *spec.Metric) string {
 }
 
 // kpiList names KPIs for descriptions.
-func kpiList(kpis []*spec.KPI) string {
+func kpiList(kpis []*definition.KPI) string {
 	titles := make([]string, len(kpis))
 	for i, k := range kpis {
 		titles[i] = k.Title

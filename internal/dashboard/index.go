@@ -5,23 +5,23 @@ import (
 
 	"github.com/grafana-tools/sdk"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // model is the spec model with the groupings the dashboards need, built once per build: with
 // 10,000 KPIs, scanning every KPI per objective or team was quadratic. Name lookups are spec's
 // own index.
 type model struct {
-	*spec.Model
-	byObjective   map[string][]*spec.KPI    // KPIs of each objective, in definition order
-	byTeam        map[string][]*spec.KPI    // KPIs each team owns or contributes to, in definition order
-	metricsByTeam map[string][]*spec.Metric // metrics each team owns, in definition order
-	stats         map[*spec.KPI]*sdk.Panel  // each KPI's tile, shown on the scorecard and team dashboards
+	*definition.Model
+	byObjective   map[string][]*definition.KPI    // KPIs of each objective, in definition order
+	byTeam        map[string][]*definition.KPI    // KPIs each team owns or contributes to, in definition order
+	metricsByTeam map[string][]*definition.Metric // metrics each team owns, in definition order
+	stats         map[*definition.KPI]*sdk.Panel  // each KPI's tile, shown on the scorecard and team dashboards
 }
 
 // stat returns a copy of k's tile (kpiStat) to place on a grid; the copies share the tile's
 // JSON model, which rendering only reads.
-func (m *model) stat(k *spec.KPI) *sdk.Panel {
+func (m *model) stat(k *definition.KPI) *sdk.Panel {
 	p, ok := m.stats[k]
 	if !ok {
 		p = kpiStat(k)
@@ -31,10 +31,10 @@ func (m *model) stat(k *spec.KPI) *sdk.Panel {
 	return &c
 }
 
-func index(m *spec.Model) *model {
+func index(m *definition.Model) *model {
 	ix := &model{Model: m,
-		byObjective: map[string][]*spec.KPI{}, byTeam: map[string][]*spec.KPI{}, metricsByTeam: map[string][]*spec.Metric{},
-		stats: make(map[*spec.KPI]*sdk.Panel, len(m.KPIs))}
+		byObjective: map[string][]*definition.KPI{}, byTeam: map[string][]*definition.KPI{}, metricsByTeam: map[string][]*definition.Metric{},
+		stats: make(map[*definition.KPI]*sdk.Panel, len(m.KPIs))}
 	for _, x := range m.Metrics {
 		ix.metricsByTeam[x.Owner] = append(ix.metricsByTeam[x.Owner], x)
 	}

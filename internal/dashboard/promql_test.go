@@ -10,8 +10,8 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/promrules"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // grafanaVars replaces the template variables of the dashboards by sample values, as Grafana
@@ -20,7 +20,7 @@ var grafanaVars = strings.NewReplacer("$__range", "30d", "$kpi", "mrr_dollars")
 
 // producedSeries lists the series names Prometheus has for m: the rules' records (and ALERTS
 // when there are alerting rules), the gauges kpic serve exports, and what PromQL metrics select.
-func producedSeries(t *testing.T, m *spec.Model) map[string]bool {
+func producedSeries(t *testing.T, m *definition.Model) map[string]bool {
 	t.Helper()
 	files, err := promrules.Groups(m)
 	if err != nil {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/grafana-tools/sdk"
 
-	"github.com/kpic/kpic/internal/spec"
-	"github.com/kpic/kpic/internal/spec/spectest"
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/definition/definitiontest"
 )
 
 // renderThroughSDK is the straightforward rendering that render must equal byte for byte: the
@@ -38,14 +38,14 @@ func renderThroughSDK(b *sdk.Board) ([]byte, error) {
 // TestRenderEqualsSDKRendering renders every board of the small model and of a generated one
 // both ways.
 func TestRenderEqualsSDKRendering(t *testing.T) {
-	big, diags := spec.LoadFS(spectest.FS(300), "kpis")
+	big, diags := definition.LoadFS(definitiontest.FS(300), "kpis")
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
 	odd := smallModel()
 	odd.KPIs[0].Description = "Escapes: <b>&amp;</b> \"quoted\" \\ tab\t nl\n ctl\x01 \u2028 bad\xff ünïcode"
 	odd.KPIs[0].Alert.Runbook = "https://wiki.example.com/a?b=1&c=<2>"
-	for _, m := range []*spec.Model{smallModel(), odd, big} {
+	for _, m := range []*definition.Model{smallModel(), odd, big} {
 		ix := index(m)
 		boards := []*sdk.Board{scorecard(ix), detail(ix)}
 		for _, tm := range m.Teams {

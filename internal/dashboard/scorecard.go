@@ -5,7 +5,7 @@ import (
 
 	"github.com/grafana-tools/sdk"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // scorecard shows every KPI, a row per objective: how far each is from its target, how much
@@ -30,7 +30,7 @@ func scorecard(m *model) *sdk.Board {
 }
 
 // attainmentGauge shows each KPI's value as a percent of today's target (100% is met).
-func attainmentGauge(o *spec.Objective, kpis []*spec.KPI) *sdk.Panel {
+func attainmentGauge(o *definition.Objective, kpis []*definition.KPI) *sdk.Panel {
 	queries := make([]query, len(kpis))
 	for i, k := range kpis {
 		queries[i] = query{Expr: "min(" + sel("kpi:attainment:ratio", k.Name) + ")", Legend: k.Title, Instant: true}
@@ -45,7 +45,7 @@ func attainmentGauge(o *spec.Objective, kpis []*spec.KPI) *sdk.Panel {
 
 // progressGauge sets the share of the objective's period gone against the share of its KPIs
 // on target, so an objective falling behind shows before its end.
-func progressGauge(o *spec.Objective, kpis []*spec.KPI) *sdk.Panel {
+func progressGauge(o *definition.Objective, kpis []*definition.KPI) *sdk.Panel {
 	start, end := o.Period.StartTime().Unix(), o.Period.EndTime().Unix()
 	status := selAny("kpi:status", kpis)
 	queries := []query{

@@ -5,14 +5,14 @@ import (
 
 	"github.com/grafana-tools/sdk"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // kpiStat shows a KPI's value in its unit with a sparkline and the change over the time range,
 // on a background coloured like kpi:status: green at or beyond today's target, amber up to the
 // critical bound, red beyond it. Grafana colours a value only from its own thresholds, so the
 // thresholds come from kpi:target and kpi:critical, the same series kpi:status is computed from.
-func kpiStat(k *spec.KPI) *sdk.Panel {
+func kpiStat(k *definition.KPI) *sdk.Panel {
 	queries := []query{{Expr: sel("kpi:value", k.Name), Legend: valueLegend(k)},
 		{Expr: sel("kpi:target", k.Name), Legend: "target"}}
 	if k.Critical != nil {
@@ -37,9 +37,9 @@ func statOptions(graph, color string, change bool, changeMode string) object {
 }
 
 // baseColor is the colour of a value short of every threshold.
-func baseColor(k *spec.KPI) string {
+func baseColor(k *definition.KPI) string {
 	switch {
-	case k.Target.Direction == spec.Lower:
+	case k.Target.Direction == definition.Lower:
 		return colorGreen
 	case k.Critical != nil:
 		return colorRed
@@ -49,15 +49,15 @@ func baseColor(k *spec.KPI) string {
 
 // statusThresholds turns the target and critical queries into thresholds of the value, in
 // ascending order: critical then target when higher is better, target then critical otherwise.
-func statusThresholds(k *spec.KPI) []any {
+func statusThresholds(k *definition.KPI) []any {
 	target := configFrom("B", "target", colorGreen)
-	if k.Target.Direction == spec.Lower {
+	if k.Target.Direction == definition.Lower {
 		target = configFrom("B", "target", colorAmber)
 	}
 	if k.Critical == nil {
 		return []any{target}
 	}
-	if k.Target.Direction == spec.Lower {
+	if k.Target.Direction == definition.Lower {
 		return []any{target, configFrom("C", "critical", colorRed)}
 	}
 	return []any{configFrom("C", "critical", colorAmber), target}
@@ -74,7 +74,7 @@ func configFrom(refID, field, color string) object {
 }
 
 // valueDefaults are the field defaults of a KPI's value: its unit and decimals.
-func valueDefaults(k *spec.KPI) object {
+func valueDefaults(k *definition.KPI) object {
 	d := object{"unit": grafanaUnit(k.Unit), "noValue": "No data"}
 	if k.Dashboard.Decimals != nil {
 		d["decimals"] = *k.Dashboard.Decimals
@@ -83,7 +83,7 @@ func valueDefaults(k *spec.KPI) object {
 }
 
 // valueLegend names a KPI's series: its title, or its breakdown labels when it keeps one.
-func valueLegend(k *spec.KPI) string {
+func valueLegend(k *definition.KPI) string {
 	if len(k.By) == 0 {
 		return k.Title
 	}
@@ -100,7 +100,7 @@ func sel(series, kpi string) string {
 }
 
 // selAny selects the series of several KPIs.
-func selAny(series string, kpis []*spec.KPI) string {
+func selAny(series string, kpis []*definition.KPI) string {
 	names := make([]string, len(kpis))
 	for i, k := range kpis {
 		names[i] = k.Name

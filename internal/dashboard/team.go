@@ -6,12 +6,12 @@ import (
 
 	"github.com/grafana-tools/sdk"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // team shows what one department owns or tracks: the KPIs it owns or contributes to, and
 // every metric it owns.
-func team(m *model, t *spec.Team) *sdk.Board {
+func team(m *model, t *definition.Team) *sdk.Board {
 	title := t.Title
 	if title == "" {
 		title = t.Name
@@ -40,7 +40,7 @@ func team(m *model, t *spec.Team) *sdk.Board {
 }
 
 // alertsOf selects the firing alerts of the given KPIs, or matches nothing when there are none.
-func alertsOf(kpis []*spec.KPI) string {
+func alertsOf(kpis []*definition.KPI) string {
 	if len(kpis) == 0 {
 		return `ALERTS{alertstate="firing",kpi="-"}`
 	}
@@ -48,7 +48,7 @@ func alertsOf(kpis []*spec.KPI) string {
 }
 
 // statusTable lists the team's KPIs with their status in words on its colour.
-func statusTable(kpis []*spec.KPI) *sdk.Panel {
+func statusTable(kpis []*definition.KPI) *sdk.Panel {
 	expr := fmt.Sprintf("max by (kpi, title) (%s * on (kpi) group_left (title) kpi:info)", selAny("kpi:status", kpis))
 	defaults := object{"mappings": []any{statusMapping()}, "color": object{"mode": "thresholds"},
 		"thresholds": thresholds(colorGreen), "custom": object{"align": "auto", "inspect": false}}
@@ -71,7 +71,7 @@ func statusColumns() object {
 }
 
 // metricPanel draws one metric over time in its unit, a series per label set.
-func metricPanel(m *model, x *spec.Metric) *sdk.Panel {
+func metricPanel(m *model, x *definition.Metric) *sdk.Panel {
 	expr, _ := m.SeriesExpr(x.Name)
 	legend := x.Name
 	for _, l := range x.Labels {

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // maxUIDLen is Grafana's limit on dashboard uids.
@@ -14,7 +14,7 @@ const maxUIDLen = 40
 // TeamUID is the uid of a team's dashboard: the prefix and the team name, shortened with a
 // stable hash when longer than Grafana allows, so links stay valid across builds.
 func TeamUID(team string) string {
-	uid := spec.TeamUIDPrefix + sanitizeUID(team)
+	uid := definition.TeamUIDPrefix + sanitizeUID(team)
 	if len(uid) <= maxUIDLen {
 		return uid
 	}

@@ -1,6 +1,6 @@
 package dashboard
 
-import "github.com/kpic/kpic/internal/spec"
+import "github.com/kpic/kpic/internal/definition"
 
 // grafanaUnits maps the units users write to Grafana's unit ids, so values show as $, % or s.
 var grafanaUnits = map[string]string{
@@ -35,8 +35,8 @@ const (
 
 // changeColorMode colours the change against the previous period: a rise is good for
 // higher-is-better KPIs and bad for lower-is-better ones.
-func changeColorMode(k *spec.KPI) string {
-	if k.Target.Direction == spec.Lower {
+func changeColorMode(k *definition.KPI) string {
+	if k.Target.Direction == definition.Lower {
 		return "inverted"
 	}
 	return "standard"

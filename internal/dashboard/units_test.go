@@ -5,18 +5,18 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // TestEveryUnitHasAGrafanaUnit keeps the unit table in step with the units users may write.
 func TestEveryUnitHasAGrafanaUnit(t *testing.T) {
-	for _, u := range spec.Units {
+	for _, u := range definition.Units {
 		if _, ok := grafanaUnits[u]; !ok {
 			t.Errorf("unit %q has no Grafana unit", u)
 		}
 	}
-	if len(grafanaUnits) != len(spec.Units) {
-		t.Errorf("%d Grafana units for %d kpic units", len(grafanaUnits), len(spec.Units))
+	if len(grafanaUnits) != len(definition.Units) {
+		t.Errorf("%d Grafana units for %d kpic units", len(grafanaUnits), len(definition.Units))
 	}
 }
 
@@ -47,7 +47,7 @@ func TestProvider(t *testing.T) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			var f providerFile
-			if err := yaml.Unmarshal(provider(spec.Grafana{Folder: tt.folder}), &f); err != nil {
+			if err := yaml.Unmarshal(provider(definition.Grafana{Folder: tt.folder}), &f); err != nil {
 				t.Fatal(err)
 			}
 			if f.APIVersion != 1 || len(f.Providers) != 1 || f.Providers[0].Type != "file" {

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kpic/kpic/internal/spec"
-	"github.com/kpic/kpic/internal/spec/spectest"
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/definition/definitiontest"
 )
 
 // generated builds m and decodes every dashboard as plain JSON, keyed by path; the tests
 // never read dashboards back through sdk types.
-func generated(t *testing.T, m *spec.Model) map[string]object {
+func generated(t *testing.T, m *definition.Model) map[string]object {
 	t.Helper()
 	files, err := Build(m)
 	if err != nil {
@@ -34,13 +34,13 @@ func generated(t *testing.T, m *spec.Model) map[string]object {
 
 // testModels are the small fixture and a generated model with more KPIs than the detail
 // dashboard embeds per-KPI data for.
-func testModels(t *testing.T) []*spec.Model {
+func testModels(t *testing.T) []*definition.Model {
 	t.Helper()
-	large, diags := spec.LoadFS(spectest.FS(maxEmbeddedKPIs+10), "kpis")
+	large, diags := definition.LoadFS(definitiontest.FS(maxEmbeddedKPIs+10), "kpis")
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	return []*spec.Model{smallModel(), large}
+	return []*definition.Model{smallModel(), large}
 }
 
 // generatedAll decodes the dashboards of every test model, keyed by model and path.

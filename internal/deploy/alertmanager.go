@@ -7,8 +7,8 @@ import (
 
 	"github.com/prometheus/common/model"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // DefaultSlackAPIURLFile is where Alertmanager reads the Slack webhook URL from when
@@ -66,7 +66,7 @@ type amSlack struct {
 
 // alertmanagerFiles writes a complete configuration, whose route.routes[0], receivers,
 // inhibit_rules and templates are what users merge into their own (see docs/deploy.md).
-func alertmanagerFiles(m *spec.Model, _ inputs) ([]output.File, error) {
+func alertmanagerFiles(m *definition.Model, _ inputs) ([]output.File, error) {
 	cfg := amConfig{
 		Route:        &amRoute{Receiver: receiverDefault, Routes: []*amRoute{kpiRoute(m)}},
 		InhibitRules: []amInhibit{warningWhileCritical(m)},
@@ -85,7 +85,7 @@ func alertmanagerFiles(m *spec.Model, _ inputs) ([]output.File, error) {
 
 // kpiRoute catches every KPI alert and hands it to its owner team's receiver, one Slack message
 // per KPI and kind of alert (off target, at risk, no data) so that each resolves on its own.
-func kpiRoute(m *spec.Model) *amRoute {
+func kpiRoute(m *definition.Model) *amRoute {
 	am := m.Settings.Alertmanager
 	r := &amRoute{
 		Receiver:       receiverDefault,
@@ -102,7 +102,7 @@ func kpiRoute(m *spec.Model) *amRoute {
 }
 
 // warningWhileCritical mutes a KPI's warnings while the same KPI is critical.
-func warningWhileCritical(m *spec.Model) amInhibit {
+func warningWhileCritical(m *definition.Model) amInhibit {
 	return amInhibit{
 		SourceMatchers: []string{kpiMatcher, `severity="critical"`},
 		TargetMatchers: []string{kpiMatcher, `severity="warning"`},
@@ -112,7 +112,7 @@ func warningWhileCritical(m *spec.Model) amInhibit {
 
 // inhibitEqual is kpi plus every breakdown label (by) of any KPI: Alertmanager counts a label
 // absent from both alerts as equal, so one rule mutes a breakdown only by its own critical.
-func inhibitEqual(m *spec.Model) []string {
+func inhibitEqual(m *definition.Model) []string {
 	seen := map[string]bool{"kpi": true}
 	var by []string
 	for _, k := range m.KPIs {
@@ -129,7 +129,7 @@ func inhibitEqual(m *spec.Model) []string {
 
 // receivers has one Slack receiver per team with a channel, and the default one, which posts to
 // the webhook's own channel so that no KPI alert goes nowhere.
-func receivers(m *spec.Model) []amReceiver {
+func receivers(m *definition.Model) []amReceiver {
 	out := []amReceiver{{Name: receiverDefault, SlackConfigs: []amSlack{slackConfig(m, "")}}}
 	for _, t := range slackTeams(m) {
 		out = append(out, amReceiver{Name: receiverPrefix + t.Name, SlackConfigs: []amSlack{slackConfig(m, t.SlackChannel)}})
@@ -137,7 +137,7 @@ func receivers(m *spec.Model) []amReceiver {
 	return out
 }
 
-func slackConfig(m *spec.Model, channel string) amSlack {
+func slackConfig(m *definition.Model, channel string) amSlack {
 	return amSlack{
 		SendResolved: true,
 		APIURLFile:   slackAPIURLFile(m),
@@ -149,7 +149,7 @@ func slackConfig(m *spec.Model, channel string) amSlack {
 	}
 }
 
-func slackAPIURLFile(m *spec.Model) string {
+func slackAPIURLFile(m *definition.Model) string {
 	if f := m.Settings.Alertmanager.SlackAPIURLFile; f != "" {
 		return f
 	}
@@ -157,8 +157,8 @@ func slackAPIURLFile(m *spec.Model) string {
 }
 
 // slackTeams are the teams alerts can be routed to, in definition order.
-func slackTeams(m *spec.Model) []*spec.Team {
-	var out []*spec.Team
+func slackTeams(m *definition.Model) []*definition.Team {
+	var out []*definition.Team
 	for _, t := range m.Teams {
 		if t.SlackChannel != "" {
 			out = append(out, t)

@@ -1,7 +1,7 @@
 package deploy
 
 import (
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // SlackSecret holds the Slack webhook URL (key url) for the AlertmanagerConfig; users create it.
@@ -16,7 +16,7 @@ type matcher struct {
 // alertmanagerConfigObject is the routes, receivers and inhibit rule of alertmanager.yml as a
 // prometheus-operator AlertmanagerConfig (v1alpha1). The operator confines it to alerts of its
 // own namespace, so it routes the KPI alerts of the namespace kpic's rules are applied in.
-func alertmanagerConfigObject(m *spec.Model) object {
+func alertmanagerConfigObject(m *definition.Model) object {
 	cfg := kpiRoute(m)
 	route := map[string]any{
 		"receiver":       cfg.Receiver,
@@ -46,7 +46,7 @@ func alertmanagerConfigObject(m *spec.Model) object {
 
 func kpiMatch() matcher { return matcher{Name: "kpi", Value: ".+", MatchType: "=~"} }
 
-func operatorInhibit(m *spec.Model) map[string]any {
+func operatorInhibit(m *definition.Model) map[string]any {
 	return map[string]any{
 		"sourceMatch": []matcher{kpiMatch(), {Name: "severity", Value: "critical", MatchType: "="}},
 		"targetMatch": []matcher{kpiMatch(), {Name: "severity", Value: "warning", MatchType: "="}},
@@ -54,7 +54,7 @@ func operatorInhibit(m *spec.Model) map[string]any {
 	}
 }
 
-func operatorReceivers(m *spec.Model) []any {
+func operatorReceivers(m *definition.Model) []any {
 	out := []any{operatorReceiver(receiverDefault, "")}
 	for _, t := range slackTeams(m) {
 		out = append(out, operatorReceiver(receiverPrefix+t.Name, t.SlackChannel))

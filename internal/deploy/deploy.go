@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
 	"github.com/kpic/kpic/internal/promrules"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // DefaultPort is where kpic serve listens in the generated Kubernetes manifests; it matches the
@@ -43,13 +43,13 @@ type Inputs struct {
 // Package returns the packaging files for m: deploy/alertmanager, deploy/mimir or deploy/thanos
 // (by settings.rules.format) and deploy/kubernetes. It takes the rule groups as compiled, so
 // nothing is parsed again.
-func Package(m *spec.Model, in Inputs) ([]output.File, error) {
+func Package(m *definition.Model, in Inputs) ([]output.File, error) {
 	sorted, err := sortInputs(m, in)
 	if err != nil {
 		return nil, err
 	}
 	var out []output.File
-	steps := []func(*spec.Model, inputs) ([]output.File, error){alertmanagerFiles, ruleFormatFiles, kubernetesFiles}
+	steps := []func(*definition.Model, inputs) ([]output.File, error){alertmanagerFiles, ruleFormatFiles, kubernetesFiles}
 	for _, step := range steps {
 		files, err := step(m, sorted)
 		if err != nil {
@@ -64,7 +64,7 @@ func Package(m *spec.Model, in Inputs) ([]output.File, error) {
 // Build is Package for callers that hold generated files only: generated holds the rule files
 // and dashboards of the other compilers and the definition files under DefinitionsPrefix. It
 // parses the rule files as Prometheus would load them; Package skips that.
-func Build(m *spec.Model, generated []output.File) ([]output.File, error) {
+func Build(m *definition.Model, generated []output.File) ([]output.File, error) {
 	var in Inputs
 	for _, f := range generated {
 		switch {
@@ -92,7 +92,7 @@ type inputs struct {
 
 // sortInputs keeps the dashboards among in.Dashboards, sorts everything by path and checks
 // that every definition file is there.
-func sortInputs(m *spec.Model, in Inputs) (inputs, error) {
+func sortInputs(m *definition.Model, in Inputs) (inputs, error) {
 	var out inputs
 	rules := append([]promrules.RuleFile(nil), in.Rules...)
 	sort.SliceStable(rules, func(i, j int) bool { return rules[i].Path < rules[j].Path })
@@ -122,7 +122,7 @@ func sortInputs(m *spec.Model, in Inputs) (inputs, error) {
 
 // checkDefinitions makes sure every loaded definition file reached Build, so that the ConfigMap
 // kpic serve reads in Kubernetes holds the same definitions the rules were compiled from.
-func checkDefinitions(m *spec.Model, defs []output.File) error {
+func checkDefinitions(m *definition.Model, defs []output.File) error {
 	have := make(map[string]bool, len(defs))
 	for _, f := range defs {
 		have[strings.TrimPrefix(f.Path, DefinitionsPrefix)] = true

@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // smallModel loads testdata/small/kpis and sets its rules format.
-func smallModel(t testing.TB, format string) *spec.Model {
+func smallModel(t testing.TB, format string) *definition.Model {
 	t.Helper()
-	m, diags := spec.Load(filepath.Join("testdata", "small", "kpis"))
+	m, diags := definition.Load(filepath.Join("testdata", "small", "kpis"))
 	for _, d := range diags {
 		t.Log(d.String())
 	}

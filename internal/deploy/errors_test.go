@@ -5,20 +5,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 func TestBuildRejectsBadInput(t *testing.T) {
 	dup := output.File{Path: "deploy/prometheus/other.rules.yml", Data: []byte("groups:\n  - name: kpic_data\n    rules:\n      - record: x:y\n        expr: up\n")}
 	tests := []struct {
 		name   string
-		model  func(*spec.Model)
+		model  func(*definition.Model)
 		extra  []output.File
 		drop   string
 		errHas string
 	}{
-		{name: "an unknown rules format is rejected", model: func(m *spec.Model) { m.Settings.Rules.Format = "cortex" },
+		{name: "an unknown rules format is rejected", model: func(m *definition.Model) { m.Settings.Rules.Format = "cortex" },
 			errHas: `unknown rules format "cortex"`},
 		{name: "a rule file Prometheus would reject is reported with its path",
 			extra:  []output.File{{Path: "deploy/prometheus/bad.rules.yml", Data: []byte("groups:\n  - name: g\n    rules:\n      - record: x\n        expr: sum(\n")}},
@@ -26,7 +26,7 @@ func TestBuildRejectsBadInput(t *testing.T) {
 		{name: "a definition file missing from the build is named",
 			drop: "kpis/settings.yaml", errHas: "definition file settings.yaml was not passed"},
 		{name: "a group name used in two rule files cannot share a mimir namespace",
-			model: func(m *spec.Model) { m.Settings.Rules.Format = FormatMimir }, extra: []output.File{dup},
+			model: func(m *definition.Model) { m.Settings.Rules.Format = FormatMimir }, extra: []output.File{dup},
 			errHas: `rule group "kpic_data" is in both`},
 	}
 	for _, tt := range tests {

@@ -5,7 +5,7 @@ import (
 	"path"
 	"strconv"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // Names of the exporter's Kubernetes objects.
@@ -17,7 +17,7 @@ const (
 )
 
 // exporterObjects are kpic serve's Deployment, Service and ServiceMonitor.
-func exporterObjects(m *spec.Model) []object {
+func exporterObjects(m *definition.Model) []object {
 	return []object{
 		{APIVersion: "apps/v1", Kind: "Deployment", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: deploymentSpec(m)},
 		{APIVersion: "v1", Kind: "Service", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: map[string]any{
@@ -33,7 +33,7 @@ func exporterObjects(m *spec.Model) []object {
 
 // deploymentSpec runs one replica: each replica runs every query, so a second one would double
 // the load on the databases and publish every series twice.
-func deploymentSpec(m *spec.Model) map[string]any {
+func deploymentSpec(m *definition.Model) map[string]any {
 	return map[string]any{
 		"replicas": 1,
 		"selector": labelSelector{MatchLabels: appLabels()},
@@ -52,7 +52,7 @@ func deploymentSpec(m *spec.Model) map[string]any {
 	}
 }
 
-func container(m *spec.Model) map[string]any {
+func container(m *definition.Model) map[string]any {
 	c := map[string]any{
 		"name":           appName,
 		"image":          appName,
@@ -82,7 +82,7 @@ func probe(path string) map[string]any {
 
 // envVars gives each ${VAR} of a source DSN its value from the kpic-sources Secret, under the
 // same key, so the DSN never appears in the manifests.
-func envVars(m *spec.Model) []map[string]any {
+func envVars(m *definition.Model) []map[string]any {
 	var out []map[string]any
 	for _, name := range dsnEnv(m) {
 		out = append(out, map[string]any{"name": name, "valueFrom": map[string]any{
@@ -93,7 +93,7 @@ func envVars(m *spec.Model) []map[string]any {
 }
 
 // dsnEnv lists the environment variables the DSNs refer to, once each, in source order.
-func dsnEnv(m *spec.Model) []string {
+func dsnEnv(m *definition.Model) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range m.Sources {
@@ -109,7 +109,7 @@ func dsnEnv(m *spec.Model) []string {
 }
 
 // volumes mounts the definitions, one Secret per source read from dsn_file, and a writable /tmp.
-func volumes(m *spec.Model) []map[string]any {
+func volumes(m *definition.Model) []map[string]any {
 	out := []map[string]any{
 		{"name": "definitions", "configMap": map[string]any{"name": definitionsConfigMap}},
 		{"name": "tmp", "emptyDir": map[string]any{}},
@@ -120,7 +120,7 @@ func volumes(m *spec.Model) []map[string]any {
 	return out
 }
 
-func volumeMounts(m *spec.Model) []map[string]any {
+func volumeMounts(m *definition.Model) []map[string]any {
 	out := []map[string]any{
 		{"name": "definitions", "mountPath": definitionsMount, "readOnly": true},
 		{"name": "tmp", "mountPath": "/tmp"},
@@ -131,8 +131,8 @@ func volumeMounts(m *spec.Model) []map[string]any {
 	return out
 }
 
-func dsnFileSources(m *spec.Model) []*spec.Source {
-	var out []*spec.Source
+func dsnFileSources(m *definition.Model) []*definition.Source {
+	var out []*definition.Source
 	for _, s := range m.Sources {
 		if s.DSNFile != "" {
 			out = append(out, s)
@@ -143,4 +143,4 @@ func dsnFileSources(m *spec.Model) []*spec.Source {
 
 // dsnVolume names the Secret (and its volume) holding a source's dsn_file: key is the file's
 // base name.
-func dsnVolume(s *spec.Source) string { return "kpic-source-" + dnsName(s.Name) }
+func dsnVolume(s *definition.Source) string { return "kpic-source-" + dnsName(s.Name) }

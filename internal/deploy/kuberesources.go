@@ -4,8 +4,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // prometheusRules wraps each rule file's groups in a prometheus-operator PrometheusRule.
@@ -46,7 +46,7 @@ func dashboards(files []output.File) []dashboard {
 }
 
 // grafanaFolder is the Grafana folder dashboards go to: settings.grafana.folder, or KPIs.
-func grafanaFolder(m *spec.Model) string {
+func grafanaFolder(m *definition.Model) string {
 	if m.Settings.Grafana.Folder != "" {
 		return m.Settings.Grafana.Folder
 	}
@@ -55,7 +55,7 @@ func grafanaFolder(m *spec.Model) string {
 
 // dashboardConfigMaps are what the Grafana sidecar (k8s-sidecar, as in the grafana Helm chart)
 // loads: ConfigMaps labelled grafana_dashboard, filed by the grafana_folder annotation.
-func dashboardConfigMaps(s *splices, m *spec.Model, boards []dashboard) []object {
+func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) []object {
 	var out []object
 	for _, d := range boards {
 		labels := appLabels()
@@ -71,7 +71,7 @@ func dashboardConfigMaps(s *splices, m *spec.Model, boards []dashboard) []object
 
 // grafanaOperatorOverlay replaces the sidecar ConfigMaps of the base by grafana-operator
 // GrafanaDashboard resources, for clusters where the operator runs Grafana.
-func grafanaOperatorOverlay(m *spec.Model, boards []dashboard) ([]output.File, error) {
+func grafanaOperatorOverlay(m *definition.Model, boards []dashboard) ([]output.File, error) {
 	const dir = kubeDir + "overlays/grafana-operator/"
 	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../../base"}}
 	var docs []any
@@ -96,7 +96,7 @@ func grafanaOperatorOverlay(m *spec.Model, boards []dashboard) ([]output.File, e
 // grafanaInstanceLabels select the Grafana instances of grafana-operator that get the dashboards.
 func grafanaInstanceLabels() map[string]string { return map[string]string{"dashboards": "grafana"} }
 
-func grafanaDashboard(s *splices, m *spec.Model, d dashboard) object {
+func grafanaDashboard(s *splices, m *definition.Model, d dashboard) object {
 	return object{
 		APIVersion: "grafana.integreatly.org/v1beta1", Kind: "GrafanaDashboard",
 		Metadata: meta{Name: d.name, Labels: appLabels()},

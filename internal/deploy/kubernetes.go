@@ -4,8 +4,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 const (
@@ -15,7 +15,7 @@ const (
 )
 
 // kubernetesFiles writes the Kustomize base and the grafana-operator overlay.
-func kubernetesFiles(m *spec.Model, in inputs) ([]output.File, error) {
+func kubernetesFiles(m *definition.Model, in inputs) ([]output.File, error) {
 	var out []output.File
 	add := func(name string, header string, s *splices, docs ...any) error {
 		data, err := s.marshal(header, docs...)

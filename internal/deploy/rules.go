@@ -9,9 +9,9 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
 	"github.com/kpic/kpic/internal/promrules"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // Rule file formats of settings.rules.format.
@@ -42,7 +42,7 @@ func parseRuleFile(f output.File) (promrules.RuleFile, error) {
 
 // ruleFormatFiles writes the rule groups again for the ruler settings.rules.format names. The
 // Prometheus files stay either way: the PrometheusRule resources, promtool and the demo use them.
-func ruleFormatFiles(m *spec.Model, in inputs) ([]output.File, error) {
+func ruleFormatFiles(m *definition.Model, in inputs) ([]output.File, error) {
 	switch m.Settings.Rules.Format {
 	case "", FormatPrometheus:
 		return nil, nil
@@ -62,11 +62,11 @@ type mimirNamespace struct {
 
 // MimirNamespace is the ruler namespace kpic's groups live in, one per gauge namespace so two
 // kpic projects can share a tenant; `mimirtool rules sync` then replaces exactly our groups.
-func MimirNamespace(m *spec.Model) string { return "kpic-" + m.Settings.Namespace }
+func MimirNamespace(m *definition.Model) string { return "kpic-" + m.Settings.Namespace }
 
 // mimirFiles puts every group into one namespace file, since a namespace must not be split
 // across the files mimirtool syncs and group names must be unique within it.
-func mimirFiles(m *spec.Model, rules []ruleFile) ([]output.File, error) {
+func mimirFiles(m *definition.Model, rules []ruleFile) ([]output.File, error) {
 	var groups []rulefmt.RuleGroup
 	var bodies [][]byte
 	seen := map[string]string{}

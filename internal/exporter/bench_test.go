@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/source"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // discard is a ResponseWriter that drops the body, so the benchmark measures the exporter.
@@ -78,7 +78,7 @@ const millionRows = "SELECT 'customer_' || i AS customer, i::float8 AS value FRO
 // BenchmarkPostgresMillionRows compares the driver's raw scan of a 1,000,000-row result with
 // kpic's run of the same query into encoded series (read-only transaction included).
 func BenchmarkPostgresMillionRows(b *testing.B) {
-	src, err := source.Open(&spec.Source{Name: "pg", Driver: "postgres", DSN: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"}, source.OSEnv())
+	src, err := source.Open(&definition.Source{Name: "pg", Driver: "postgres", DSN: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"}, source.OSEnv())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/source"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // Options configure an Exporter.
@@ -19,7 +19,7 @@ type Options struct {
 	// Env resolves ${VAR} and dsn_file in source DSNs; source.OSEnv() in production.
 	Env source.Env
 	// Load reads and validates the definitions again, for Reload.
-	Load func() (*spec.Model, error)
+	Load func() (*definition.Model, error)
 }
 
 // Exporter runs the queries of the applied model and serves their results.
@@ -63,7 +63,7 @@ func (e *Exporter) Reload() error {
 // Apply starts running m's queries in place of the current ones. Sources are opened first:
 // if one cannot be (an unset variable, an unreadable dsn_file, an invalid DSN), nothing
 // changes. Results of queries whose definition did not change stay published.
-func (e *Exporter) Apply(m *spec.Model) error {
+func (e *Exporter) Apply(m *definition.Model) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	gen, err := e.newGeneration(m)

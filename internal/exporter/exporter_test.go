@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 func TestServesQueryResultsAndSelfMetrics(t *testing.T) {
 	_, path := sqliteDB(t)
-	m := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+	m := testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
 		metric("plan_users", "SELECT plan, n AS value FROM plans", time.Hour, "plan"),
 		metric("total", "SELECT sum(n) AS value FROM plans", time.Hour))
 	_, srv := started(t, m, &syncBuffer{})
@@ -44,7 +44,7 @@ func TestExpositionPassesPromtool(t *testing.T) {
 		t.Skip("promtool not found: apt-get install -y prometheus")
 	}
 	_, path := sqliteDB(t)
-	m := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+	m := testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
 		metric("plan_users", "SELECT plan, n AS value FROM plans", time.Hour, "plan"))
 	_, srv := started(t, m, &syncBuffer{})
 	body := get(t, srv.URL+"/metrics")

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 func TestBadRowsAreCountedNotFatal(t *testing.T) {
@@ -15,7 +15,7 @@ func TestBadRowsAreCountedNotFatal(t *testing.T) {
 		UNION ALL SELECT 'c', 'many' UNION ALL SELECT 'd', 4 UNION ALL SELECT 'e', 5`
 	x := metric("m", q, time.Hour, "plan")
 	x.SeriesLimit = 2
-	_, srv := started(t, testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)}, x), &syncBuffer{})
+	_, srv := started(t, testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)}, x), &syncBuffer{})
 	got := scrape(t, srv)
 	for k, v := range map[string]float64{
 		`business_m{plan=a}`: 1, `business_m{plan=d}`: 4,
@@ -36,7 +36,7 @@ func TestBadRowsAreCountedNotFatal(t *testing.T) {
 
 func TestAFailingQueryKeepsItsValuesUntilStale(t *testing.T) {
 	admin, path := sqliteDB(t)
-	m := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+	m := testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
 		metric("total", "SELECT sum(n) AS value FROM plans", 200*time.Millisecond),
 		metric("other", "SELECT 1 AS value", time.Hour))
 	logs := &syncBuffer{}
@@ -68,16 +68,16 @@ func TestAFailingQueryKeepsItsValuesUntilStale(t *testing.T) {
 
 func TestReloadEndpoint(t *testing.T) {
 	_, path := sqliteDB(t)
-	good := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+	good := testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
 		metric("total", "SELECT sum(n) AS value FROM plans", time.Hour))
 	next := good
 	e, srv := started(t, good, &syncBuffer{})
-	e.opts.Load = func() (*spec.Model, error) { return next, nil }
+	e.opts.Load = func() (*definition.Model, error) { return next, nil }
 
 	if code := reloadStatus(t, http.MethodGet, srv.URL); code != http.StatusMethodNotAllowed {
 		t.Errorf("GET /-/reload: %d, want 405", code)
 	}
-	next = testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: "${KPIC_TEST_UNSET_VARIABLE}"},
+	next = testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: "${KPIC_TEST_UNSET_VARIABLE}"},
 		metric("changed", "SELECT 1 AS value", time.Hour))
 	if code := reloadStatus(t, http.MethodPost, srv.URL); code != http.StatusInternalServerError {
 		t.Fatalf("POST a bad config: %d, want 500", code)
@@ -86,7 +86,7 @@ func TestReloadEndpoint(t *testing.T) {
 	if got["business_total{}"] != 13 || got["kpic_config_last_reload_successful{}"] != 0 {
 		t.Errorf("a failed reload did not keep the old config or was not reported: %v", got)
 	}
-	next = testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+	next = testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
 		metric("changed", "SELECT 7 AS value", time.Hour))
 	if code := reloadStatus(t, http.MethodPost, srv.URL); code != http.StatusOK {
 		t.Fatalf("POST a good config: %d, want 200", code)
@@ -99,7 +99,7 @@ func TestReloadEndpoint(t *testing.T) {
 
 func TestHealthReadyAndLandingPage(t *testing.T) {
 	_, path := sqliteDB(t)
-	_, srv := started(t, testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)}), &syncBuffer{})
+	_, srv := started(t, testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)}), &syncBuffer{})
 	for url, want := range map[string]string{"/-/healthy": "Healthy", "/-/ready": "Ready", "/": "kpic"} {
 		if body := get(t, srv.URL+url); !strings.Contains(body, want) {
 			t.Errorf("%s: %q does not contain %q", url, body, want)

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/source"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // generation is one applied configuration: its open sources and its jobs.
@@ -23,7 +23,7 @@ type generation struct {
 }
 
 // newGeneration opens m's sources and prepares its jobs, without starting them.
-func (e *Exporter) newGeneration(m *spec.Model) (*generation, error) {
+func (e *Exporter) newGeneration(m *definition.Model) (*generation, error) {
 	g := &generation{sources: map[string]*source.Source{}, defs: map[string]string{}}
 	var errs []error
 	for _, s := range m.Sources {
@@ -50,8 +50,8 @@ func (e *Exporter) newGeneration(m *spec.Model) (*generation, error) {
 	return g, nil
 }
 
-// newJob applies the defaults a model built without spec.Load may lack.
-func (e *Exporter) newJob(m *spec.Model, x spec.Export, src *source.Source) (*job, error) {
+// newJob applies the defaults a model built without definition.Load may lack.
+func (e *Exporter) newJob(m *definition.Model, x definition.Export, src *source.Source) (*job, error) {
 	if src == nil {
 		return nil, fmt.Errorf("%s: query %q: unknown source %q", x.Pos, x.Name, x.Source)
 	}
@@ -66,7 +66,7 @@ func (e *Exporter) newJob(m *spec.Model, x spec.Export, src *source.Source) (*jo
 	}, nil
 }
 
-func timeout(m *spec.Model, x spec.Export) time.Duration {
+func timeout(m *definition.Model, x definition.Export) time.Duration {
 	var st time.Duration
 	if s := m.Source(x.Source); s != nil {
 		st = time.Duration(s.QueryTimeout)
@@ -93,7 +93,7 @@ func orInt(ns ...int) int {
 }
 
 // fingerprint changes whenever a reload changes what the query publishes.
-func fingerprint(m *spec.Model, x spec.Export) string {
+func fingerprint(m *definition.Model, x definition.Export) string {
 	return strings.Join([]string{m.GaugeName(x.Name), x.Help, x.Source, x.Query, strings.Join(x.Labels, ",")}, "\x00")
 }
 

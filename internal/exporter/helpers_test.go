@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/exporter-toolkit/web"
@@ -42,16 +42,16 @@ func sqliteDB(t *testing.T) (*sql.DB, string) {
 }
 
 // testModel is a defaulted model with one source and the given metrics.
-func testModel(src *spec.Source, metrics ...*spec.Metric) *spec.Model {
-	return &spec.Model{
-		Settings: spec.Settings{Namespace: "business", Exporter: spec.ExporterSettings{SeriesLimit: 100, StaleIntervals: 3}},
-		Sources:  []*spec.Source{src},
+func testModel(src *definition.Source, metrics ...*definition.Metric) *definition.Model {
+	return &definition.Model{
+		Settings: definition.Settings{Namespace: "business", Exporter: definition.ExporterSettings{SeriesLimit: 100, StaleIntervals: 3}},
+		Sources:  []*definition.Source{src},
 		Metrics:  metrics,
 	}
 }
 
-func metric(name, query string, interval time.Duration, labels ...string) *spec.Metric {
-	return &spec.Metric{Name: name, Help: "Test metric " + name + ".", Source: "db", Query: query,
+func metric(name, query string, interval time.Duration, labels ...string) *definition.Metric {
+	return &definition.Metric{Name: name, Help: "Test metric " + name + ".", Source: "db", Query: query,
 		Labels: labels, Interval: model.Duration(interval)}
 }
 
@@ -74,7 +74,7 @@ func (b *syncBuffer) String() string {
 }
 
 // started applies m to a new exporter, serves it and waits until it is ready.
-func started(t *testing.T, m *spec.Model, logs io.Writer) (*Exporter, *httptest.Server) {
+func started(t *testing.T, m *definition.Model, logs io.Writer) (*Exporter, *httptest.Server) {
 	t.Helper()
 	e := New(Options{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err := e.Apply(m); err != nil {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // needPostgres skips, or fails under CI=true, when the development PostgreSQL is unreachable.
@@ -42,7 +42,7 @@ func TestDatabaseDownAtStartLostAndBack(t *testing.T) {
 	p := newProxy(t, "127.0.0.1:5432")
 	p.down()
 	t.Setenv("KPIC_TEST_PG", "postgres://postgres:"+secretPassword+"@"+p.addr+"/test?sslmode=disable&connect_timeout=2")
-	m := testModel(&spec.Source{Name: "db", Driver: "postgres", DSN: "${KPIC_TEST_PG}"},
+	m := testModel(&definition.Source{Name: "db", Driver: "postgres", DSN: "${KPIC_TEST_PG}"},
 		metric("answer", "SELECT 42 AS value", 300*time.Millisecond))
 	logs := &syncBuffer{}
 	e, srv := started(t, m, logs)
@@ -60,8 +60,8 @@ func TestDatabaseDownAtStartLostAndBack(t *testing.T) {
 	if took := time.Since(back); took > 2*300*time.Millisecond+time.Second {
 		t.Errorf("recovered after %v, more than one interval", took)
 	}
-	e.opts.Load = func() (*spec.Model, error) {
-		return testModel(&spec.Source{Name: "db", Driver: "postgres", DSN: "postgres://u:" + secretPassword + "@[bad"}), nil
+	e.opts.Load = func() (*definition.Model, error) {
+		return testModel(&definition.Source{Name: "db", Driver: "postgres", DSN: "postgres://u:" + secretPassword + "@[bad"}), nil
 	}
 	reloadErr := e.Reload()
 	outputs := map[string]string{"logs": logs.String(), "metrics": get(t, srv.URL+"/metrics"), "landing page": get(t, srv.URL+"/"), "reload error": reloadErr.Error()}
@@ -76,11 +76,11 @@ func TestDatabaseDownAtStartLostAndBack(t *testing.T) {
 // runs all at once.
 func TestConcurrentScrapesDuringReloadsAndRuns(t *testing.T) {
 	_, path := sqliteDB(t)
-	m := testModel(&spec.Source{Name: "db", Driver: "sqlite", DSN: spec.Secret(path)},
+	m := testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
 		metric("plan_users", "SELECT plan, n AS value FROM plans", 5*time.Millisecond, "plan"),
 		metric("total", "SELECT sum(n) AS value FROM plans", 7*time.Millisecond))
 	e, srv := started(t, m, &syncBuffer{})
-	e.opts.Load = func() (*spec.Model, error) { return m, nil }
+	e.opts.Load = func() (*definition.Model, error) { return m, nil }
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {

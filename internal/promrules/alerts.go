@@ -3,7 +3,7 @@ package promrules
 import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // Alert names. They are part of kpic's interface (Alertmanager routes, silences and runbooks
@@ -24,7 +24,7 @@ const (
 )
 
 // alerts builds the KPI's alerting rules, or none when alert.disabled is set.
-func alerts(m *spec.Model, o *spec.Objective, k *spec.KPI) []rulefmt.Rule {
+func alerts(m *definition.Model, o *definition.Objective, k *definition.KPI) []rulefmt.Rule {
 	if k.Alert.Disabled {
 		return nil
 	}
@@ -44,7 +44,7 @@ func alerts(m *spec.Model, o *spec.Objective, k *spec.KPI) []rulefmt.Rule {
 }
 
 // alert is one alerting rule with the labels and links every KPI alert carries.
-func alert(m *spec.Model, k *spec.KPI, name, severity, expr string, notes map[string]string) rulefmt.Rule {
+func alert(m *definition.Model, k *definition.KPI, name, severity, expr string, notes map[string]string) rulefmt.Rule {
 	labels := ruleLabels(m, map[string]string{"kpi": k.Name, "objective": k.Objective, "team": k.Owner, "severity": severity})
 	if k.Alert.Runbook != "" {
 		notes["runbook_url"] = k.Alert.Runbook
@@ -57,9 +57,9 @@ func alert(m *spec.Model, k *spec.KPI, name, severity, expr string, notes map[st
 
 // atRiskExpr keeps the forecast where it misses the final target, only while the period runs:
 // before it starts there is no trend to judge, after it ends KPIOffTarget says it all.
-func atRiskExpr(o *spec.Objective, k *spec.KPI) string {
+func atRiskExpr(o *definition.Objective, k *definition.KPI) string {
 	op := " < "
-	if k.Target.Direction == spec.Lower {
+	if k.Target.Direction == definition.Lower {
 		op = " > "
 	}
 	start, end := unix(o.Period.StartTime().Unix()), unix(o.Period.EndTime().Unix())

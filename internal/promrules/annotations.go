@@ -4,11 +4,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // offTargetNotes describe a missed target; $value is the KPI's value (the alert keeps it).
-func offTargetNotes(k *spec.KPI) map[string]string {
+func offTargetNotes(k *definition.KPI) map[string]string {
 	return map[string]string{
 		"summary": text(title(k)) + " is off target",
 		"description": text(title(k)) + " is " + format(k.Unit, "$value") + ", " + side(k) +
@@ -17,7 +17,7 @@ func offTargetNotes(k *spec.KPI) map[string]string {
 }
 
 // criticalNotes describe a crossed critical bound, with the target for scale.
-func criticalNotes(k *spec.KPI) map[string]string {
+func criticalNotes(k *definition.KPI) map[string]string {
 	return map[string]string{
 		"summary": text(title(k)) + " is critical",
 		"description": text(title(k)) + " is " + format(k.Unit, "$value") + ", " + side(k) +
@@ -26,7 +26,7 @@ func criticalNotes(k *spec.KPI) map[string]string {
 }
 
 // atRiskNotes describe a forecast that misses the final target; $value is the forecast.
-func atRiskNotes(o *spec.Objective, k *spec.KPI) map[string]string {
+func atRiskNotes(o *definition.Objective, k *definition.KPI) map[string]string {
 	end := o.Period.End.Format("2006-01-02")
 	return map[string]string{
 		"summary": text(title(k)) + " is at risk of missing its target by " + end,
@@ -36,7 +36,7 @@ func atRiskNotes(o *spec.Objective, k *spec.KPI) map[string]string {
 }
 
 // noDataNotes say where silence comes from, since nothing else will.
-func noDataNotes(k *spec.KPI) map[string]string {
+func noDataNotes(k *definition.KPI) map[string]string {
 	return map[string]string{
 		"summary": text(title(k)) + " has no data",
 		"description": "No value of " + text(title(k)) + " for " + k.Alert.AbsentFor.String() +
@@ -45,15 +45,15 @@ func noDataNotes(k *spec.KPI) map[string]string {
 }
 
 // side says which way a value misses: below when higher is better, above when lower is.
-func side(k *spec.KPI) string {
-	if k.Target.Direction == spec.Lower {
+func side(k *definition.KPI) string {
+	if k.Target.Direction == definition.Lower {
 		return "above"
 	}
 	return "below"
 }
 
 // title names the KPI in prose: its title, or its name when it has none.
-func title(k *spec.KPI) string {
+func title(k *definition.KPI) string {
 	if k.Title != "" {
 		return k.Title
 	}
@@ -70,7 +70,7 @@ func text(s string) string {
 }
 
 // queried fetches a KPI's kpi:* series at alert time and formats it in the KPI's unit.
-func queried(k *spec.KPI, series string) string {
+func queried(k *definition.KPI, series string) string {
 	q := "query `" + sel(series, k) + "`"
 	return "{{ with " + q + " }}" + format(k.Unit, ". | first | value") + "{{ end }}"
 }

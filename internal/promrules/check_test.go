@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // promtool returns the path of Prometheus' promtool, or skips the test when it is missing
@@ -94,7 +94,7 @@ func TestPromtoolCheckRulesFindsNothing(t *testing.T) {
 // TestDemoRulesPassPromtool compiles the demo company's kpis/ and checks its rule files with
 // promtool, so the committed deploy/prometheus is known to load.
 func TestDemoRulesPassPromtool(t *testing.T) {
-	m, diags := spec.Load("../../kpis")
+	m, diags := definition.Load("../../kpis")
 	if diags.HasErrors() {
 		t.Fatalf("load kpis:\n%v", diags)
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // MaxRulesPerGroup is Grafana Mimir's default ruler limit; Prometheus has none, but rule files
@@ -23,7 +23,7 @@ func (r kpiRules) size() int { return len(r.records) + len(r.alerts) }
 // objectiveGroups packs the rules of an objective's KPIs into groups of at most
 // MaxRulesPerGroup rules. A KPI is never split across groups, and every group lists its
 // recordings before its alerts, since Prometheus evaluates a group's rules in order.
-func objectiveGroups(m *spec.Model, o *spec.Objective, kpis []*spec.KPI) ([]rulefmt.RuleGroup, error) {
+func objectiveGroups(m *definition.Model, o *definition.Objective, kpis []*definition.KPI) ([]rulefmt.RuleGroup, error) {
 	var groups []rulefmt.RuleGroup
 	var cur []kpiRules
 	used := 0
@@ -52,7 +52,7 @@ func groupName(objective string, index int) string {
 }
 
 // group lays out the recordings of all its KPIs first, then their alerts.
-func group(m *spec.Model, name string, kpis []kpiRules) rulefmt.RuleGroup {
+func group(m *definition.Model, name string, kpis []kpiRules) rulefmt.RuleGroup {
 	g := rulefmt.RuleGroup{Name: name, Interval: m.Settings.Rules.Interval}
 	for _, r := range kpis {
 		g.Rules = append(g.Rules, r.records...)
@@ -64,7 +64,7 @@ func group(m *spec.Model, name string, kpis []kpiRules) rulefmt.RuleGroup {
 }
 
 // compileKPI builds the recordings and alerts of one KPI.
-func compileKPI(m *spec.Model, o *spec.Objective, k *spec.KPI) (kpiRules, error) {
+func compileKPI(m *definition.Model, o *definition.Objective, k *definition.KPI) (kpiRules, error) {
 	records, err := recordings(m, o, k)
 	if err != nil {
 		return kpiRules{}, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
@@ -73,7 +73,7 @@ func compileKPI(m *spec.Model, o *spec.Objective, k *spec.KPI) (kpiRules, error)
 }
 
 // ruleLabels are settings.rules.labels plus the KPI's own labels, which win on a clash.
-func ruleLabels(m *spec.Model, own map[string]string) map[string]string {
+func ruleLabels(m *definition.Model, own map[string]string) map[string]string {
 	out := make(map[string]string, len(m.Settings.Rules.Labels)+len(own))
 	for k, v := range m.Settings.Rules.Labels {
 		out[k] = v

@@ -7,20 +7,20 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // generatedModel has n KPIs of every kind over n/10+1 objectives, alternating direction,
 // critical bounds and disabled alerts; the benchmark uses it too.
-func generatedModel(n int) *spec.Model {
+func generatedModel(n int) *definition.Model {
 	m := testModel()
 	m.KPIs = nil
 	m.Objectives = nil
 	for i := range n/10 + 1 {
-		m.Objectives = append(m.Objectives, &spec.Objective{Name: fmt.Sprintf("objective_%d", i), Owner: "growth",
-			Period: spec.Period{Start: day(periodStart), End: day(periodEnd - 24*time.Hour)}})
+		m.Objectives = append(m.Objectives, &definition.Objective{Name: fmt.Sprintf("objective_%d", i), Owner: "growth",
+			Period: definition.Period{Start: day(periodStart), End: day(periodEnd - 24*time.Hour)}})
 	}
-	kinds := []spec.KPIKind{spec.KindQuery, spec.KindMetric, spec.KindRatio, spec.KindGrowth, spec.KindExpr}
+	kinds := []definition.KPIKind{definition.KindQuery, definition.KindMetric, definition.KindRatio, definition.KindGrowth, definition.KindExpr}
 	for i := range n {
 		t := higher(ramp("10", "20"))
 		if i%2 == 1 {
@@ -30,12 +30,12 @@ func generatedModel(n int) *spec.Model {
 		if i%3 == 0 {
 			critical = "1"
 		}
-		k := kpi(fmt.Sprintf("kpi_%d", i), fmt.Sprintf("KPI %d", i), spec.Units[i%len(spec.Units)], kinds[i%len(kinds)], t, critical)
+		k := kpi(fmt.Sprintf("kpi_%d", i), fmt.Sprintf("KPI %d", i), definition.Units[i%len(definition.Units)], kinds[i%len(kinds)], t, critical)
 		k.Objective = fmt.Sprintf("objective_%d", i%(n/10+1))
 		k.Alert.Disabled = i%7 == 0
 		k.Metric, k.Expr = "customers", "sum(up)"
-		k.Ratio = &spec.Ratio{Numerator: "churned", Denominator: "customers"}
-		k.Growth = &spec.Growth{Metric: "signups", Over: dur(time.Hour)}
+		k.Ratio = &definition.Ratio{Numerator: "churned", Denominator: "customers"}
+		k.Growth = &definition.Growth{Metric: "signups", Over: dur(time.Hour)}
 		m.KPIs = append(m.KPIs, k)
 	}
 	return m
@@ -86,18 +86,18 @@ func TestRuleSelection(t *testing.T) {
 	off := false
 	tests := []struct {
 		name          string
-		change        func(k *spec.KPI)
+		change        func(k *definition.KPI)
 		records, want []string
 	}{
-		{"a KPI with a critical bound gets every series and alert", func(*spec.KPI) {},
+		{"a KPI with a critical bound gets every series and alert", func(*definition.KPI) {},
 			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo},
 			[]string{AlertOffTarget, AlertCritical, AlertAtRisk, AlertNoData}},
-		{"a KPI without a critical bound has no kpi:critical and no KPICritical", func(k *spec.KPI) { k.Critical = nil },
+		{"a KPI without a critical bound has no kpi:critical and no KPICritical", func(k *definition.KPI) { k.Critical = nil },
 			[]string{SeriesValue, SeriesTarget, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo},
 			[]string{AlertOffTarget, AlertAtRisk, AlertNoData}},
-		{"alert.disabled keeps the recordings and drops every alert", func(k *spec.KPI) { k.Alert.Disabled = true },
+		{"alert.disabled keeps the recordings and drops every alert", func(k *definition.KPI) { k.Alert.Disabled = true },
 			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo}, nil},
-		{"alert.forecast false drops KPIAtRisk only", func(k *spec.KPI) { k.Alert.Forecast = &off },
+		{"alert.forecast false drops KPIAtRisk only", func(k *definition.KPI) { k.Alert.Forecast = &off },
 			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo},
 			[]string{AlertOffTarget, AlertCritical, AlertNoData}},
 	}
@@ -133,12 +133,14 @@ func ruleNames(rules []rulefmt.Rule) []string {
 func TestBadModelsAreErrorsNotPanics(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(k *spec.KPI)
+		change func(k *definition.KPI)
 	}{
-		{"a metric KPI naming an unknown metric", func(k *spec.KPI) { k.Kind, k.Metric = spec.KindMetric, "nope" }},
-		{"a ratio KPI without its ratio", func(k *spec.KPI) { k.Kind, k.Ratio = spec.KindRatio, nil }},
-		{"a growth KPI without a window", func(k *spec.KPI) { k.Kind, k.Growth = spec.KindGrowth, &spec.Growth{Metric: "signups"} }},
-		{"a KPI of no known kind", func(k *spec.KPI) { k.Kind = "" }},
+		{"a metric KPI naming an unknown metric", func(k *definition.KPI) { k.Kind, k.Metric = definition.KindMetric, "nope" }},
+		{"a ratio KPI without its ratio", func(k *definition.KPI) { k.Kind, k.Ratio = definition.KindRatio, nil }},
+		{"a growth KPI without a window", func(k *definition.KPI) {
+			k.Kind, k.Growth = definition.KindGrowth, &definition.Growth{Metric: "signups"}
+		}},
+		{"a KPI of no known kind", func(k *definition.KPI) { k.Kind = "" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,13 +3,13 @@ package promrules
 import (
 	"testing"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // loadSmall loads testdata/small, the YAML of the test company, the way kpic build does.
-func loadSmall(t testing.TB) *spec.Model {
+func loadSmall(t testing.TB) *definition.Model {
 	t.Helper()
-	m, diags := spec.Load("testdata/small")
+	m, diags := definition.Load("testdata/small")
 	if diags.HasErrors() {
 		t.Fatalf("load testdata/small:\n%v", diags)
 	}

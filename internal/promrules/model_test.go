@@ -6,7 +6,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // The test objective runs for two days from day 1 after the Unix epoch, since promtool test
@@ -17,19 +17,19 @@ const (
 )
 
 // testModel is a small company with one KPI of every kind, both directions, a ramp, a
-// breakdown and a KPI without a critical bound, defaulted the way spec.Load would.
-func testModel() *spec.Model {
-	m := &spec.Model{
-		Settings: spec.Settings{
+// breakdown and a KPI without a critical bound, defaulted the way definition.Load would.
+func testModel() *definition.Model {
+	m := &definition.Model{
+		Settings: definition.Settings{
 			Namespace: "business",
-			Grafana:   spec.Grafana{URL: "https://grafana.example.com/"},
-			Rules: spec.RulesSettings{Interval: dur(time.Hour), ForecastWindow: dur(3 * time.Hour),
+			Grafana:   definition.Grafana{URL: "https://grafana.example.com/"},
+			Rules: definition.RulesSettings{Interval: dur(time.Hour), ForecastWindow: dur(3 * time.Hour),
 				Labels: map[string]string{"tenant": "acme"}},
 		},
-		Teams: []*spec.Team{{Name: "growth"}, {Name: "support"}},
-		Objectives: []*spec.Objective{{Name: "grow", Title: "Grow", Owner: "growth",
-			Period: spec.Period{Start: day(periodStart), End: day(periodEnd - 24*time.Hour)}}},
-		Metrics: []*spec.Metric{
+		Teams: []*definition.Team{{Name: "growth"}, {Name: "support"}},
+		Objectives: []*definition.Objective{{Name: "grow", Title: "Grow", Owner: "growth",
+			Period: definition.Period{Start: day(periodStart), End: day(periodEnd - 24*time.Hour)}}},
+		Metrics: []*definition.Metric{
 			{Name: "churned", Source: "db", Query: "SELECT 1 AS value"},
 			{Name: "customers", Source: "db", Query: "SELECT 1 AS value"},
 			{Name: "first_response_seconds", Source: "db", Query: "SELECT 1 AS value", Labels: []string{"priority"}},
@@ -38,30 +38,30 @@ func testModel() *spec.Model {
 			{Name: "signups", Expr: "sum(web_signups_total)"},
 		},
 	}
-	m.KPIs = []*spec.KPI{
-		kpi("revenue_dollars", "Revenue", "dollars", spec.KindQuery, higher(ramp("100", "200")), "80"),
-		kpi("churn_ratio", "Churn", "ratio", spec.KindRatio, lower(fixed("0.05")), "0.08"),
-		kpi("response_seconds", "First response", "seconds", spec.KindMetric, lower(fixed("3600")), ""),
-		kpi("signup_growth_ratio", "Signup growth", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
-		kpi("customer_growth_ratio", "customer_growth_ratio", "ratio", spec.KindGrowth, higher(fixed("0.1")), ""),
-		kpi("margin_ratio", "Margin {{ oops", "ratio", spec.KindExpr, higher(fixed("0.4")), "0.3"),
-		kpi("conversion_ratio", "Conversion", "ratio", spec.KindRatio, higher(fixed("0.02")), "0.01"),
+	m.KPIs = []*definition.KPI{
+		kpi("revenue_dollars", "Revenue", "dollars", definition.KindQuery, higher(ramp("100", "200")), "80"),
+		kpi("churn_ratio", "Churn", "ratio", definition.KindRatio, lower(fixed("0.05")), "0.08"),
+		kpi("response_seconds", "First response", "seconds", definition.KindMetric, lower(fixed("3600")), ""),
+		kpi("signup_growth_ratio", "Signup growth", "ratio", definition.KindGrowth, higher(fixed("0.1")), ""),
+		kpi("customer_growth_ratio", "customer_growth_ratio", "ratio", definition.KindGrowth, higher(fixed("0.1")), ""),
+		kpi("margin_ratio", "Margin {{ oops", "ratio", definition.KindExpr, higher(fixed("0.4")), "0.3"),
+		kpi("conversion_ratio", "Conversion", "ratio", definition.KindRatio, higher(fixed("0.02")), "0.01"),
 	}
 	k := m.KPIs
 	k[0].Source, k[0].Query, k[0].Alert.Runbook = "db", "SELECT 1 AS value", "https://wiki.example.com/revenue"
-	k[1].Ratio = &spec.Ratio{Numerator: "churned", Denominator: "customers"}
+	k[1].Ratio = &definition.Ratio{Numerator: "churned", Denominator: "customers"}
 	k[2].Metric, k[2].Owner = "first_response_seconds", "support"
-	k[3].Growth = &spec.Growth{Metric: "signups", Over: dur(24 * time.Hour)}
-	k[4].Growth = &spec.Growth{Metric: "customers", Over: dur(24 * time.Hour)}
+	k[3].Growth = &definition.Growth{Metric: "signups", Over: dur(24 * time.Hour)}
+	k[4].Growth = &definition.Growth{Metric: "customers", Over: dur(24 * time.Hour)}
 	k[5].Expr = "(sum(business_revenue_30d) - sum(business_cost_30d)) / sum(business_revenue_30d)"
-	k[6].Ratio, k[6].By = &spec.Ratio{Numerator: "orders", Denominator: "sessions"}, []string{"channel"}
+	k[6].Ratio, k[6].By = &definition.Ratio{Numerator: "orders", Denominator: "sessions"}, []string{"channel"}
 	return m
 }
 
 // kpi is a KPI of the objective "grow" owned by growth, with the loader's alert defaults.
-func kpi(name, title, unit string, kind spec.KPIKind, t spec.Target, critical string) *spec.KPI {
-	k := &spec.KPI{Name: name, Title: title, Objective: "grow", Owner: "growth", Unit: unit, Kind: kind, Target: t,
-		Alert: spec.Alert{For: dur(2 * time.Hour), AbsentFor: dur(2 * time.Hour)}}
+func kpi(name, title, unit string, kind definition.KPIKind, t definition.Target, critical string) *definition.KPI {
+	k := &definition.KPI{Name: name, Title: title, Objective: "grow", Owner: "growth", Unit: unit, Kind: kind, Target: t,
+		Alert: definition.Alert{For: dur(2 * time.Hour), AbsentFor: dur(2 * time.Hour)}}
 	if critical != "" {
 		c := number(critical)
 		k.Critical = &c
@@ -69,24 +69,24 @@ func kpi(name, title, unit string, kind spec.KPIKind, t spec.Target, critical st
 	return k
 }
 
-func higher(t spec.Target) spec.Target { t.Direction = spec.Higher; return t }
-func lower(t spec.Target) spec.Target  { t.Direction = spec.Lower; return t }
-func fixed(v string) spec.Target       { n := number(v); return spec.Target{Value: &n} }
+func higher(t definition.Target) definition.Target { t.Direction = definition.Higher; return t }
+func lower(t definition.Target) definition.Target  { t.Direction = definition.Lower; return t }
+func fixed(v string) definition.Target             { n := number(v); return definition.Target{Value: &n} }
 
-func ramp(from, to string) spec.Target {
+func ramp(from, to string) definition.Target {
 	f, t := number(from), number(to)
-	return spec.Target{From: &f, To: &t}
+	return definition.Target{From: &f, To: &t}
 }
 
-// number is a spec.Number as the loader keeps it: the value and the text as written.
-func number(s string) spec.Number {
+// number is a definition.Number as the loader keeps it: the value and the text as written.
+func number(s string) definition.Number {
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		panic(err)
 	}
-	return spec.Number{Value: v, Text: s}
+	return definition.Number{Value: v, Text: s}
 }
 
 func dur(d time.Duration) model.Duration { return model.Duration(d) }
 
-func day(d time.Duration) spec.Date { return spec.Date{Time: time.Unix(0, 0).UTC().Add(d)} }
+func day(d time.Duration) definition.Date { return definition.Date{Time: time.Unix(0, 0).UTC().Add(d)} }

@@ -5,8 +5,8 @@ package promrules
 import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 // Header opens every rule file, so that nobody edits a generated file by hand.
@@ -26,7 +26,7 @@ type RuleFile struct {
 }
 
 // Groups compiles the rule groups of every objective that has KPIs, in definition order.
-func Groups(m *spec.Model) ([]RuleFile, error) {
+func Groups(m *definition.Model) ([]RuleFile, error) {
 	var out []RuleFile
 	byObjective := kpisByObjective(m)
 	for _, o := range m.Objectives {
@@ -44,7 +44,7 @@ func Groups(m *spec.Model) ([]RuleFile, error) {
 }
 
 // Build returns the Prometheus rule files of m, byte-identical for identical input.
-func Build(m *spec.Model) ([]output.File, error) {
+func Build(m *definition.Model) ([]output.File, error) {
 	files, err := Groups(m)
 	if err != nil {
 		return nil, err
@@ -58,8 +58,8 @@ func Build(m *spec.Model) ([]output.File, error) {
 }
 
 // kpisByObjective groups the KPIs by objective, each list in definition order.
-func kpisByObjective(m *spec.Model) map[string][]*spec.KPI {
-	out := make(map[string][]*spec.KPI, len(m.Objectives))
+func kpisByObjective(m *definition.Model) map[string][]*definition.KPI {
+	out := make(map[string][]*definition.KPI, len(m.Objectives))
 	for _, k := range m.KPIs {
 		out[k.Objective] = append(out[k.Objective], k)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // Names of the recorded series, shared by every KPI and told apart by the kpi label.
@@ -22,7 +22,7 @@ const (
 
 // recordings builds the KPI's recording rules in evaluation order: each reads only series
 // recorded before it.
-func recordings(m *spec.Model, o *spec.Objective, k *spec.KPI) ([]rulefmt.Rule, error) {
+func recordings(m *definition.Model, o *definition.Objective, k *definition.KPI) ([]rulefmt.Rule, error) {
 	value, err := valueExpr(m, k)
 	if err != nil {
 		return nil, err
@@ -44,10 +44,10 @@ func recordings(m *spec.Model, o *spec.Objective, k *spec.KPI) ([]rulefmt.Rule, 
 }
 
 // sel selects a kpi:* series of one KPI.
-func sel(series string, k *spec.KPI) string { return series + `{kpi="` + k.Name + `"}` }
+func sel(series string, k *definition.KPI) string { return series + `{kpi="` + k.Name + `"}` }
 
 // num writes a number as the user did; models built in Go may leave Text empty.
-func num(n spec.Number) string {
+func num(n definition.Number) string {
 	if n.Text != "" {
 		return n.Text
 	}
@@ -59,7 +59,7 @@ func unix(p int64) string { return strconv.FormatInt(p, 10) }
 
 // targetExpr is today's target: constant, or for a ramp the straight line from `from` at the
 // start of the period to `to` at its end, held flat before and after.
-func targetExpr(o *spec.Objective, t spec.Target) string {
+func targetExpr(o *definition.Objective, t definition.Target) string {
 	if !t.IsRamp() {
 		return "vector(" + num(t.Final()) + ")"
 	}
@@ -71,9 +71,9 @@ func targetExpr(o *spec.Objective, t spec.Target) string {
 
 // attainmentExpr turns value against target so that 1 or more means met: value / target when
 // higher is better, target / value when lower is. A zero divisor leaves no attainment.
-func attainmentExpr(k *spec.KPI) string {
+func attainmentExpr(k *definition.KPI) string {
 	value, target := sel(SeriesValue, k), sel(SeriesTarget, k)
-	if k.Target.Direction == spec.Lower {
+	if k.Target.Direction == definition.Lower {
 		return target + " / on(kpi) group_right() (" + value + " != 0)"
 	}
 	return value + " / on(kpi) group_left() (" + target + " != 0)"
@@ -81,9 +81,9 @@ func attainmentExpr(k *spec.KPI) string {
 
 // statusExpr adds one for a missed target and one more for a crossed critical bound: 0 green,
 // 1 amber, 2 red. Validation keeps critical beyond the target, so red implies amber.
-func statusExpr(k *spec.KPI) string {
+func statusExpr(k *definition.KPI) string {
 	op := " < bool on(kpi) group_left "
-	if k.Target.Direction == spec.Lower {
+	if k.Target.Direction == definition.Lower {
 		op = " > bool on(kpi) group_left "
 	}
 	value := sel(SeriesValue, k)
@@ -98,7 +98,7 @@ func statusExpr(k *spec.KPI) string {
 // forecast_window, once at least half of that window has data: a trend read from a few minutes
 // of a new KPI would project wild values and false "at risk" alerts. Once the period is over,
 // the forecast is the value itself.
-func forecastExpr(m *spec.Model, o *spec.Objective, k *spec.KPI) string {
+func forecastExpr(m *definition.Model, o *definition.Objective, k *definition.KPI) string {
 	end := unix(o.Period.EndTime().Unix())
 	value := sel(SeriesValue, k)
 	window := m.Settings.Rules.ForecastWindow.String()
@@ -110,7 +110,7 @@ func forecastExpr(m *spec.Model, o *spec.Objective, k *spec.KPI) string {
 
 // minForecastSamples is the number of evaluations that cover half the forecast window, and
 // never less than the two samples a trend needs.
-func minForecastSamples(m *spec.Model) int64 {
+func minForecastSamples(m *definition.Model) int64 {
 	interval := int64(m.Settings.Rules.Interval)
 	if interval <= 0 {
 		interval = int64(time.Minute)
@@ -120,7 +120,7 @@ func minForecastSamples(m *spec.Model) int64 {
 }
 
 // infoLabels describe the KPI on kpi:info, for joins in dashboards and alerts.
-func infoLabels(k *spec.KPI) map[string]string {
+func infoLabels(k *definition.KPI) map[string]string {
 	out := map[string]string{"kpi": k.Name, "objective": k.Objective, "owner": k.Owner,
 		"direction": string(k.Target.Direction)}
 	if k.Title != "" {

@@ -4,30 +4,30 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // valueExpr is the PromQL of kpi:value: the KPI reduced to one series with sum(), or to one
 // series per combination of its `by` labels. Ratios divide sums and never average ratios.
-func valueExpr(m *spec.Model, k *spec.KPI) (string, error) {
+func valueExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	switch k.Kind {
-	case spec.KindQuery:
+	case definition.KindQuery:
 		return reduce(k, m.GaugeName(k.Name)), nil
-	case spec.KindMetric:
+	case definition.KindMetric:
 		x, err := lookup(m, k.Metric)
 		return reduce(k, x), err
-	case spec.KindRatio:
+	case definition.KindRatio:
 		return ratioExpr(m, k)
-	case spec.KindGrowth:
+	case definition.KindGrowth:
 		return growthExpr(m, k)
-	case spec.KindExpr:
+	case definition.KindExpr:
 		return reduce(k, k.Expr), nil
 	}
 	return "", fmt.Errorf("unknown kind %q", k.Kind)
 }
 
 // reduce sums x into one series, or by the KPI's breakdown labels.
-func reduce(k *spec.KPI, x string) string {
+func reduce(k *definition.KPI, x string) string {
 	if len(k.By) == 0 {
 		return "sum(" + x + ")"
 	}
@@ -35,7 +35,7 @@ func reduce(k *spec.KPI, x string) string {
 }
 
 // lookup selects a metric or KPI by name, or fails when the name is unknown.
-func lookup(m *spec.Model, name string) (string, error) {
+func lookup(m *definition.Model, name string) (string, error) {
 	x, ok := m.SeriesExpr(name)
 	if !ok {
 		return "", fmt.Errorf("no metric or KPI named %q", name)
@@ -45,7 +45,7 @@ func lookup(m *spec.Model, name string) (string, error) {
 
 // ratioExpr is sum(numerator) / sum(denominator); a zero denominator leaves no value rather
 // than +Inf or NaN, so that dashboards and status never show a meaningless number.
-func ratioExpr(m *spec.Model, k *spec.KPI) (string, error) {
+func ratioExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	if k.Ratio == nil {
 		return "", fmt.Errorf("ratio kind without ratio")
 	}
@@ -62,7 +62,7 @@ func ratioExpr(m *spec.Model, k *spec.KPI) (string, error) {
 
 // growthExpr is the relative change over growth.over: (now - then) / then, with no value when
 // "then" is zero.
-func growthExpr(m *spec.Model, k *spec.KPI) (string, error) {
+func growthExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	if k.Growth == nil || k.Growth.Over <= 0 {
 		return "", fmt.Errorf("growth kind without a positive growth.over")
 	}
@@ -88,16 +88,16 @@ func offset(x, d string) string {
 // it reads, not its value, so that a growth KPI still building up history or a ratio over a zero
 // denominator (both without a value, rightly) does not page anyone. An expr KPI's inputs are the
 // user's PromQL, so its value stands in for them.
-func inputsAbsentExpr(m *spec.Model, k *spec.KPI) string {
+func inputsAbsentExpr(m *definition.Model, k *definition.KPI) string {
 	var names []string
 	switch k.Kind {
-	case spec.KindMetric:
+	case definition.KindMetric:
 		names = []string{k.Metric}
-	case spec.KindRatio:
+	case definition.KindRatio:
 		names = []string{k.Ratio.Numerator, k.Ratio.Denominator}
-	case spec.KindGrowth:
+	case definition.KindGrowth:
 		names = []string{k.Growth.Metric}
-	case spec.KindQuery:
+	case definition.KindQuery:
 		return "absent(" + m.GaugeName(k.Name) + ")"
 	}
 	var parts []string

@@ -3,10 +3,10 @@ package review
 import (
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
-func kpiFields(m *spec.Model) []entity {
+func kpiFields(m *definition.Model) []entity {
 	var out []entity
 	for _, k := range m.KPIs {
 		out = append(out, entity{k.Name, []field{
@@ -20,9 +20,9 @@ func kpiFields(m *spec.Model) []entity {
 	return out
 }
 
-func target(t spec.Target) string {
+func target(t definition.Target) string {
 	word := "at least"
-	if t.Direction == spec.Lower {
+	if t.Direction == definition.Lower {
 		word = "at most"
 	}
 	if t.IsRamp() {
@@ -31,29 +31,29 @@ func target(t spec.Target) string {
 	return word + " " + num(t.Value)
 }
 
-func kind(k *spec.KPI) string {
+func kind(k *definition.KPI) string {
 	switch k.Kind {
-	case spec.KindQuery:
+	case definition.KindQuery:
 		return "SQL on " + k.Source + ": " + strings.TrimSpace(k.Query)
-	case spec.KindMetric:
+	case definition.KindMetric:
 		return "metric " + k.Metric
-	case spec.KindRatio:
+	case definition.KindRatio:
 		return "ratio " + k.Ratio.Numerator + " / " + k.Ratio.Denominator
-	case spec.KindGrowth:
+	case definition.KindGrowth:
 		return "growth of " + k.Growth.Metric + " over " + k.Growth.Over.String()
 	default:
 		return "PromQL: " + strings.TrimSpace(k.Expr)
 	}
 }
 
-func alert(a spec.Alert) string {
+func alert(a definition.Alert) string {
 	if a.Disabled {
 		return "off"
 	}
 	return "after " + dur(a.For) + ", no data after " + dur(a.AbsentFor)
 }
 
-func metricFields(m *spec.Model) []entity {
+func metricFields(m *definition.Model) []entity {
 	var out []entity
 	for _, x := range m.Metrics {
 		q := "SQL on " + x.Source + ": " + strings.TrimSpace(x.Query)
@@ -68,7 +68,7 @@ func metricFields(m *spec.Model) []entity {
 	return out
 }
 
-func objectiveFields(m *spec.Model) []entity {
+func objectiveFields(m *definition.Model) []entity {
 	var out []entity
 	for _, o := range m.Objectives {
 		period := o.Period.Start.Format("2006-01-02") + " to " + o.Period.End.Format("2006-01-02")
@@ -77,7 +77,7 @@ func objectiveFields(m *spec.Model) []entity {
 	return out
 }
 
-func teamFields(m *spec.Model) []entity {
+func teamFields(m *definition.Model) []entity {
 	var out []entity
 	for _, t := range m.Teams {
 		out = append(out, entity{t.Name, []field{{"Slack channel", t.SlackChannel}, {"title", t.Title}}})
@@ -86,7 +86,7 @@ func teamFields(m *spec.Model) []entity {
 }
 
 // sourceFields never shows a DSN: only whether it changed.
-func sourceFields(m *spec.Model) []entity {
+func sourceFields(m *definition.Model) []entity {
 	var out []entity
 	for _, s := range m.Sources {
 		conn := "dsn_file " + s.DSNFile
@@ -100,7 +100,7 @@ func sourceFields(m *spec.Model) []entity {
 	return out
 }
 
-func settingsFields(m *spec.Model) []entity {
+func settingsFields(m *definition.Model) []entity {
 	s := m.Settings
 	return []entity{{"settings", []field{
 		{"namespace", s.Namespace}, {"Grafana URL", s.Grafana.URL}, {"rule format", s.Rules.Format},

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // field is one reviewable property of an entity, rendered as text for comparison.
@@ -80,7 +80,7 @@ func fieldChanges(base, head entity) []string {
 
 func list(xs []string) string { return strings.Join(xs, ", ") }
 
-func num(n *spec.Number) string {
+func num(n *definition.Number) string {
 	if n == nil {
 		return ""
 	}

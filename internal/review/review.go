@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // Change is one difference between the base and the head definitions.
@@ -21,7 +21,7 @@ type Change struct {
 
 // Compare lists what changed from base to head, in the order of the sections and then names as
 // head (or, for removals, base) defines them.
-func Compare(base, head *spec.Model) []Change {
+func Compare(base, head *definition.Model) []Change {
 	var out []Change
 	out = append(out, diffNamed("KPIs", kpiFields(base), kpiFields(head))...)
 	out = append(out, diffNamed("Metrics", metricFields(base), metricFields(head))...)

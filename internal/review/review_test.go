@@ -5,7 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 const base = `
@@ -32,9 +32,9 @@ kpis:
     supporting: [signups]
 `
 
-func load(t *testing.T, text string) *spec.Model {
+func load(t *testing.T, text string) *definition.Model {
 	t.Helper()
-	m, diags := spec.LoadFS(fstest.MapFS{"kpis.yaml": {Data: []byte(text)}}, "kpis")
+	m, diags := definition.LoadFS(fstest.MapFS{"kpis.yaml": {Data: []byte(text)}}, "kpis")
 	if diags.HasErrors() {
 		t.Fatalf("fixture does not load:\n%v", diags)
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/source"
-	"github.com/kpic/kpic/internal/spec"
 )
 
 func TestWritingQueriesFailAndLeaveDataUntouched(t *testing.T) {
@@ -114,7 +114,7 @@ func TestDownDatabaseIsAConnectionErrorWithoutThePassword(t *testing.T) {
 	for driver, dsn := range dsns {
 		t.Run(driver, func(t *testing.T) {
 			t.Setenv("KPIC_TEST_DSN", dsn)
-			s, err := source.Open(&spec.Source{Name: "down", Driver: driver, DSN: "${KPIC_TEST_DSN}"}, source.OSEnv())
+			s, err := source.Open(&definition.Source{Name: "down", Driver: driver, DSN: "${KPIC_TEST_DSN}"}, source.OSEnv())
 			if err != nil {
 				t.Fatalf("open must not connect: %v", err)
 			}

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/kpic/kpic/internal/spec"
+	"github.com/kpic/kpic/internal/definition"
 )
 
 // Source is an open database pool. Its errors never contain the DSN or the password.
@@ -34,7 +34,7 @@ func OSEnv() Env { return Env{Getenv: os.Getenv, ReadFile: os.ReadFile} }
 
 // Open resolves the source's DSN and prepares a bounded pool. It does not connect: a database
 // that is down at start only shows in the first queries, so the exporter can still start.
-func Open(s *spec.Source, env Env) (*Source, error) {
+func Open(s *definition.Source, env Env) (*Source, error) {
 	dsn, err := s.ResolveDSN(env.Getenv, env.ReadFile)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func Open(s *spec.Source, env Env) (*Source, error) {
 }
 
 // maxOpen is the pool bound: the configured one, or 2 so a slow query leaves room for another.
-func maxOpen(s *spec.Source) int {
+func maxOpen(s *definition.Source) int {
 	if s.MaxOpenConns > 0 {
 		return s.MaxOpenConns
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/source"
-	"github.com/kpic/kpic/internal/spec"
 	_ "modernc.org/sqlite"
 )
 
@@ -73,7 +73,7 @@ func (d testDB) need(t *testing.T) {
 // open gives kpic's read-only view of d.
 func (d testDB) open(t *testing.T) *source.Source {
 	t.Helper()
-	s, err := source.Open(&spec.Source{Name: "db", Driver: d.driver, DSN: spec.Secret(d.dsn)}, source.OSEnv())
+	s, err := source.Open(&definition.Source{Name: "db", Driver: d.driver, DSN: definition.Secret(d.dsn)}, source.OSEnv())
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -1,6 +1,6 @@
-// Package spectest generates large, valid definition folders for benchmarks and tests of every
+// Package definitiontest generates large, valid definition folders for benchmarks and tests of every
 // package that consumes the spec model.
-package spectest
+package definitiontest
 
 import (
 	"fmt"
@@ -30,10 +30,10 @@ func Write(dir string, n int) error {
 	for name, f := range FS(n) {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("spectest: %w", err)
+			return fmt.Errorf("definitiontest: %w", err)
 		}
 		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return fmt.Errorf("spectest: %w", err)
+			return fmt.Errorf("definitiontest: %w", err)
 		}
 	}
 	return nil

@@ -1,6 +1,6 @@
 // Package spec defines what users write in kpis/*.yaml: the types, their YAML loading with
 // positions, defaults and validation. Compilers consume the validated *Model it returns.
-package spec
+package definition
 
 import (
 	"time"

@@ -1,15 +1,15 @@
-package spec_test
+package definition_test
 
 import (
 	"testing"
 
-	"github.com/kpic/kpic/internal/spec"
-	"github.com/kpic/kpic/internal/spec/spectest"
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/definition/definitiontest"
 )
 
 // TestGenerated checks that the generator's folders load cleanly, so benchmarks measure a valid model.
 func TestGenerated(t *testing.T) {
-	m, diags := spec.LoadFS(spectest.FS(42), "kpis")
+	m, diags := definition.LoadFS(definitiontest.FS(42), "kpis")
 	if len(diags) > 0 || m == nil {
 		t.Fatalf("want a clean load, got:\n%v", diags)
 	}
@@ -20,10 +20,10 @@ func TestGenerated(t *testing.T) {
 
 // BenchmarkLoad10000 loads a folder of 10,000 KPIs and their 10,000 metrics.
 func BenchmarkLoad10000(b *testing.B) {
-	fsys := spectest.FS(10000)
+	fsys := definitiontest.FS(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, diags := spec.LoadFS(fsys, "kpis"); diags.HasErrors() {
+		if _, diags := definition.LoadFS(fsys, "kpis"); diags.HasErrors() {
 			b.Fatal(diags.Error())
 		}
 	}
