@@ -38,6 +38,11 @@ func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []strin
 	}
 	c.labelNames(meta, "labels", what, labels)
 
+	for i, l := range labels {
+		if _, clash := c.m.Settings.Rules.Labels[l]; clash {
+			c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s is also a label of settings.rules.labels, which kpic serve adds to every gauge; rename the column", l, what)
+		}
+	}
 	if i := slices.Index(labels, "value"); i >= 0 {
 		c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s: the value column is the sample, not a label", "value", what)
 	}

@@ -87,25 +87,6 @@ func (m *Model) Source(name string) *Source {
 	return nil
 }
 
-// SeriesExpr is the PromQL selecting a metric or KPI by name: the exported gauge for SQL-backed
-// ones, the metric's own expression (parenthesised) for PromQL-backed metrics, and kpi:value for
-// KPIs of the other kinds. ok is false when name is neither a metric nor a KPI.
-func (m *Model) SeriesExpr(name string) (expr string, ok bool) {
-	if x := m.Metric(name); x != nil {
-		if x.Expr != "" {
-			return "(" + x.Expr + ")", true
-		}
-		return m.GaugeName(x.Name), true
-	}
-	if k := m.KPI(name); k != nil {
-		if k.Kind == KindQuery {
-			return m.GaugeName(k.Name), true
-		}
-		return `kpi:value{kpi="` + k.Name + `"}`, true
-	}
-	return "", false
-}
-
 // Exported lists the SQL-backed series kpic serve publishes: every SQL metric and every
 // query-kind KPI, as Exports in definition order.
 func (m *Model) Exported() []Export {

@@ -28,15 +28,15 @@ func alerts(m *definition.Model, o *definition.Objective, k *definition.KPI) []r
 	if k.Alert.Disabled {
 		return nil
 	}
-	value := sel(SeriesValue, k)
+	value := m.RuleSeries(SeriesValue, k.Name)
 	out := []rulefmt.Rule{
-		alert(m, k, AlertOffTarget, "warning", value+" and ("+sel(SeriesStatus, k)+" >= 1)", offTargetNotes(k)),
+		alert(m, k, AlertOffTarget, "warning", value+" and ("+m.RuleSeries(SeriesStatus, k.Name)+" >= 1)", offTargetNotes(m, k)),
 	}
 	if k.Critical != nil {
-		out = append(out, alert(m, k, AlertCritical, "critical", value+" and ("+sel(SeriesStatus, k)+" == 2)", criticalNotes(k)))
+		out = append(out, alert(m, k, AlertCritical, "critical", value+" and ("+m.RuleSeries(SeriesStatus, k.Name)+" == 2)", criticalNotes(m, k)))
 	}
 	if k.Alert.Forecast == nil || *k.Alert.Forecast {
-		out = append(out, alert(m, k, AlertAtRisk, "warning", atRiskExpr(o, k), atRiskNotes(o, k)))
+		out = append(out, alert(m, k, AlertAtRisk, "warning", atRiskExpr(m, o, k), atRiskNotes(o, k)))
 	}
 	noData := alert(m, k, AlertNoData, "critical", inputsAbsentExpr(m, k), noDataNotes(k))
 	noData.For = k.Alert.AbsentFor
@@ -57,12 +57,12 @@ func alert(m *definition.Model, k *definition.KPI, name, severity, expr string, 
 
 // atRiskExpr keeps the forecast where it misses the final target, only while the period runs:
 // before it starts there is no trend to judge, after it ends KPIOffTarget says it all.
-func atRiskExpr(o *definition.Objective, k *definition.KPI) string {
+func atRiskExpr(m *definition.Model, o *definition.Objective, k *definition.KPI) string {
 	op := " < "
 	if k.Target.Direction == definition.Lower {
 		op = " > "
 	}
 	start, end := unix(o.Period.StartTime().Unix()), unix(o.Period.EndTime().Unix())
-	return sel(SeriesForecast, k) + op + num(k.Target.Final()) +
+	return m.RuleSeries(SeriesForecast, k.Name) + op + num(k.Target.Final()) +
 		" and on() (vector(time()) >= " + start + " < " + end + ")"
 }

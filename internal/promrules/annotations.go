@@ -8,20 +8,20 @@ import (
 )
 
 // offTargetNotes describe a missed target; $value is the KPI's value (the alert keeps it).
-func offTargetNotes(k *definition.KPI) map[string]string {
+func offTargetNotes(m *definition.Model, k *definition.KPI) map[string]string {
 	return map[string]string{
 		"summary": text(title(k)) + " is off target",
 		"description": text(title(k)) + " is " + format(k.Unit, "$value") + ", " + side(k) +
-			" today's target of " + queried(k, SeriesTarget) + ".",
+			" today's target of " + queried(m, k, SeriesTarget) + ".",
 	}
 }
 
 // criticalNotes describe a crossed critical bound, with the target for scale.
-func criticalNotes(k *definition.KPI) map[string]string {
+func criticalNotes(m *definition.Model, k *definition.KPI) map[string]string {
 	return map[string]string{
 		"summary": text(title(k)) + " is critical",
 		"description": text(title(k)) + " is " + format(k.Unit, "$value") + ", " + side(k) +
-			" the critical bound of " + queried(k, SeriesCritical) + " (today's target: " + queried(k, SeriesTarget) + ").",
+			" the critical bound of " + queried(m, k, SeriesCritical) + " (today's target: " + queried(m, k, SeriesTarget) + ").",
 	}
 }
 
@@ -70,8 +70,8 @@ func text(s string) string {
 }
 
 // queried fetches a KPI's kpi:* series at alert time and formats it in the KPI's unit.
-func queried(k *definition.KPI, series string) string {
-	q := "query `" + sel(series, k) + "`"
+func queried(m *definition.Model, k *definition.KPI, series string) string {
+	q := "query `" + m.RuleSeries(series, k.Name) + "`"
 	return "{{ with " + q + " }}" + format(k.Unit, ". | first | value") + "{{ end }}"
 }
 

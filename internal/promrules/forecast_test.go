@@ -25,7 +25,7 @@ func TestForecastWaitsForHalfTheWindow(t *testing.T) {
 			m.Settings.Rules.Interval = model.Duration(tt.interval)
 			k := m.KPI("revenue_dollars")
 			expr := forecastExpr(m, m.Objective(k.Objective), k)
-			if !strings.Contains(expr, "count_over_time(kpi:value{kpi=\"revenue_dollars\"}["+model.Duration(tt.window).String()+"]) "+tt.want) {
+			if !strings.Contains(expr, "count_over_time("+m.RuleSeries(SeriesValue, k.Name)+"["+model.Duration(tt.window).String()+"]) "+tt.want) {
 				t.Errorf("forecast does not require %s samples: %s", tt.want, expr)
 			}
 		})

@@ -48,7 +48,8 @@ func testModel() *definition.Model {
 		kpi("conversion_ratio", "Conversion", "ratio", definition.KindRatio, higher(fixed("0.02")), "0.01"),
 	}
 	k := m.KPIs
-	k[0].Source, k[0].Query, k[0].Alert.Runbook = "db", "SELECT 1 AS value", "https://wiki.example.com/revenue"
+	k[0].Source, k[0].Query, k[0].Alert.Runbook = "db", "SELECT plan, 1 AS value", "https://wiki.example.com/revenue"
+	k[0].Labels = []string{"plan"}
 	k[1].Ratio = &definition.Ratio{Numerator: "churned", Denominator: "customers"}
 	k[2].Metric, k[2].Owner = "first_response_seconds", "support"
 	k[3].Growth = &definition.Growth{Metric: "signups", Over: dur(24 * time.Hour)}

@@ -35,16 +35,13 @@ func recordings(m *definition.Model, o *definition.Objective, k *definition.KPI)
 		out = append(out, rec(SeriesCritical, "vector("+num(*k.Critical)+")"))
 	}
 	out = append(out,
-		rec(SeriesAttainment, attainmentExpr(k)),
-		rec(SeriesStatus, statusExpr(k)),
+		rec(SeriesAttainment, attainmentExpr(m, k)),
+		rec(SeriesStatus, statusExpr(m, k)),
 		rec(SeriesForecast, forecastExpr(m, o, k)))
 	info := rec(SeriesInfo, "vector(1)")
 	info.Labels = ruleLabels(m, infoLabels(k))
 	return append(out, info), nil
 }
-
-// sel selects a kpi:* series of one KPI.
-func sel(series string, k *definition.KPI) string { return series + `{kpi="` + k.Name + `"}` }
 
 // num writes a number as the user did; models built in Go may leave Text empty.
 func num(n definition.Number) string {
@@ -71,8 +68,8 @@ func targetExpr(o *definition.Objective, t definition.Target) string {
 
 // attainmentExpr turns value against target so that 1 or more means met: value / target when
 // higher is better, target / value when lower is. A zero divisor leaves no attainment.
-func attainmentExpr(k *definition.KPI) string {
-	value, target := sel(SeriesValue, k), sel(SeriesTarget, k)
+func attainmentExpr(m *definition.Model, k *definition.KPI) string {
+	value, target := m.RuleSeries(SeriesValue, k.Name), m.RuleSeries(SeriesTarget, k.Name)
 	if k.Target.Direction == definition.Lower {
 		return target + " / on(kpi) group_right() (" + value + " != 0)"
 	}
@@ -81,15 +78,15 @@ func attainmentExpr(k *definition.KPI) string {
 
 // statusExpr adds one for a missed target and one more for a crossed critical bound: 0 green,
 // 1 amber, 2 red. Validation keeps critical beyond the target, so red implies amber.
-func statusExpr(k *definition.KPI) string {
+func statusExpr(m *definition.Model, k *definition.KPI) string {
 	op := " < bool on(kpi) group_left "
 	if k.Target.Direction == definition.Lower {
 		op = " > bool on(kpi) group_left "
 	}
-	value := sel(SeriesValue, k)
-	expr := "(" + value + op + sel(SeriesTarget, k) + ")"
+	value := m.RuleSeries(SeriesValue, k.Name)
+	expr := "(" + value + op + m.RuleSeries(SeriesTarget, k.Name) + ")"
 	if k.Critical != nil {
-		expr += " + (" + value + op + sel(SeriesCritical, k) + ")"
+		expr += " + (" + value + op + m.RuleSeries(SeriesCritical, k.Name) + ")"
 	}
 	return expr
 }
@@ -100,7 +97,7 @@ func statusExpr(k *definition.KPI) string {
 // the forecast is the value itself.
 func forecastExpr(m *definition.Model, o *definition.Objective, k *definition.KPI) string {
 	end := unix(o.Period.EndTime().Unix())
-	value := sel(SeriesValue, k)
+	value := m.RuleSeries(SeriesValue, k.Name)
 	window := m.Settings.Rules.ForecastWindow.String()
 	running := "predict_linear(" + value + "[" + window + "], " + end + " - time())" +
 		" and count_over_time(" + value + "[" + window + "]) >= " + strconv.FormatInt(minForecastSamples(m), 10) +

@@ -61,6 +61,7 @@ func runPromtoolTest(t *testing.T, test unitTest) {
 	t.Helper()
 	bin := promtool(t)
 	test.Interval = evalInterval
+	test.InputSeries = scraped(test.InputSeries)
 	f := unitFile{RuleFiles: writeRules(t), EvaluationInterval: evalInterval, Tests: []unitTest{test}}
 	data, err := yaml.Marshal(f)
 	if err != nil {
@@ -74,6 +75,33 @@ func runPromtoolTest(t *testing.T, test unitTest) {
 	if err != nil {
 		t.Fatalf("promtool test rules: %v\n%s\ntest file:\n%s", err, out, data)
 	}
+}
+
+// scraped makes the input look as Prometheus stores the test model's exported gauges: each
+// carries the rules labels (kpic serve adds them as constant labels) and comes from two
+// exporter replicas, so every test also checks that replicas never multiply a value.
+func scraped(in []inputSeries) []inputSeries {
+	gauges := map[string]bool{}
+	m := testModel()
+	for _, e := range m.Exported() {
+		gauges[m.GaugeName(e.Name)] = true
+	}
+	var out []inputSeries
+	for _, s := range in {
+		name, labels, _ := strings.Cut(strings.TrimSuffix(s.Series, "}"), "{")
+		if !gauges[name] {
+			out = append(out, s)
+			continue
+		}
+		if labels != "" {
+			labels += ", "
+		}
+		for _, instance := range []string{"kpic-0:10863", "kpic-1:10863"} {
+			series := name + "{" + labels + `tenant="acme", job="kpic", instance="` + instance + `"}`
+			out = append(out, inputSeries{Series: series, Values: s.Values})
+		}
+	}
+	return out
 }
 
 // constant is an input series holding value for the whole test (four days at evalInterval).

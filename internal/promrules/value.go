@@ -12,7 +12,8 @@ import (
 func valueExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	switch k.Kind {
 	case definition.KindQuery:
-		return reduce(k, m.GaugeName(k.Name)), nil
+		x, err := lookup(m, k.Name)
+		return reduce(k, x), err
 	case definition.KindMetric:
 		x, err := lookup(m, k.Metric)
 		return reduce(k, x), err
@@ -21,7 +22,7 @@ func valueExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	case definition.KindGrowth:
 		return growthExpr(m, k)
 	case definition.KindExpr:
-		return reduce(k, k.Expr), nil
+		return reduce(k, m.ScopeExpr(k.Expr)), nil
 	}
 	return "", fmt.Errorf("unknown kind %q", k.Kind)
 }
@@ -70,18 +71,9 @@ func growthExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	then := reduce(k, offset(x, k.Growth.Over.String()))
+	past, _ := m.SeriesExprOffset(k.Growth.Metric, k.Growth.Over.String())
+	then := reduce(k, past)
 	return "(" + reduce(k, x) + " - " + then + ") / (" + then + " != 0)", nil
-}
-
-// offset shifts x back by d. A plain selector takes the offset modifier; a parenthesised
-// expression (a PromQL-backed metric) cannot in Prometheus 2, so it reads the last value of a
-// subquery at that time instead.
-func offset(x, d string) string {
-	if strings.HasPrefix(x, "(") {
-		return "last_over_time(" + x + "[5m:1m] offset " + d + ")"
-	}
-	return x + " offset " + d
 }
 
 // inputsAbsentExpr is true while data the KPI is computed from has stopped arriving: the series
@@ -98,16 +90,16 @@ func inputsAbsentExpr(m *definition.Model, k *definition.KPI) string {
 	case definition.KindGrowth:
 		names = []string{k.Growth.Metric}
 	case definition.KindQuery:
-		return "absent(" + m.GaugeName(k.Name) + ")"
+		names = []string{k.Name}
 	}
 	var parts []string
 	for _, n := range names {
-		if x, ok := m.SeriesExpr(n); ok {
-			parts = append(parts, "absent("+x+")")
+		if x, ok := m.AbsentExpr(n); ok {
+			parts = append(parts, x)
 		}
 	}
 	if len(parts) == 0 {
-		return "absent(" + sel(SeriesValue, k) + ")"
+		return "absent(" + m.RuleSeries(SeriesValue, k.Name) + ")"
 	}
 	return strings.Join(parts, " or ")
 }
