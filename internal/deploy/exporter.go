@@ -16,10 +16,14 @@ const (
 	portName             = "http"
 )
 
-// exporterObjects are kpic serve's Deployment, Service and ServiceMonitor.
+// exporterObjects are kpic serve's Deployment, PodDisruptionBudget, Service and ServiceMonitor.
 func exporterObjects(m *definition.Model) []object {
 	return []object{
 		{APIVersion: "apps/v1", Kind: "Deployment", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: deploymentSpec(m)},
+		{APIVersion: "policy/v1", Kind: "PodDisruptionBudget", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: map[string]any{
+			"maxUnavailable": 1,
+			"selector":       labelSelector{MatchLabels: appLabels()},
+		}},
 		{APIVersion: "v1", Kind: "Service", Metadata: meta{Name: appName, Labels: appLabels()}, Spec: map[string]any{
 			"selector": appLabels(),
 			"ports":    []map[string]any{{"name": portName, "port": DefaultPort, "targetPort": portName}},
@@ -31,15 +35,23 @@ func exporterObjects(m *definition.Model) []object {
 	}
 }
 
-// deploymentSpec runs one replica: each replica runs every query, so a second one would double
-// the load on the databases and publish every series twice.
+// Replicas is how many kpic serve pods the base runs: two, so a KPI keeps its data while a pod
+// restarts or its node drains. Every replica runs every query (the databases see each query
+// once per interval and replica), and the rules read each gauge deduplicated across replicas.
+const Replicas = 2
+
+// deploymentSpec runs Replicas pods, on different nodes where it can, and replaces them one at
+// a time without going below Replicas ready pods.
 func deploymentSpec(m *definition.Model) map[string]any {
 	return map[string]any{
-		"replicas": 1,
+		"replicas": Replicas,
 		"selector": labelSelector{MatchLabels: appLabels()},
+		"strategy": map[string]any{"type": "RollingUpdate",
+			"rollingUpdate": map[string]any{"maxUnavailable": 0, "maxSurge": 1}},
 		"template": map[string]any{
 			"metadata": meta{Labels: appLabels()},
 			"spec": map[string]any{
+				"affinity":                     antiAffinity(),
 				"automountServiceAccountToken": false,
 				"securityContext": map[string]any{
 					"runAsNonRoot": true, "runAsUser": 65532, "runAsGroup": 65532,
@@ -50,6 +62,20 @@ func deploymentSpec(m *definition.Model) map[string]any {
 			},
 		},
 	}
+}
+
+// antiAffinity spreads the replicas over nodes, preferred rather than required so that a
+// one-node cluster (kind, minikube) still runs them all.
+func antiAffinity() map[string]any {
+	return map[string]any{"podAntiAffinity": map[string]any{
+		"preferredDuringSchedulingIgnoredDuringExecution": []any{map[string]any{
+			"weight": 100,
+			"podAffinityTerm": map[string]any{
+				"labelSelector": labelSelector{MatchLabels: appLabels()},
+				"topologyKey":   "kubernetes.io/hostname",
+			},
+		}},
+	}}
 }
 
 func container(m *definition.Model) map[string]any {

@@ -8,20 +8,58 @@ import (
 	monv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 )
 
 func TestKustomizeBaseRendersTheExporterRulesDashboardsAndRoutes(t *testing.T) {
 	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/base")
-	want := map[string]int{"Deployment": 1, "Service": 1, "ServiceMonitor": 1, "PrometheusRule": 2,
+	want := map[string]int{"Deployment": 1, "PodDisruptionBudget": 1, "Service": 1, "ServiceMonitor": 1, "PrometheusRule": 2,
 		"AlertmanagerConfig": 1, "ConfigMap": 3}
 	for kind, n := range want {
 		if got := len(byKind(rs, kind)); got != n {
 			t.Errorf("%d %s resources, want %d; rendered: %s", got, kind, n, kinds(rs))
 		}
 	}
-	if len(rs) != 9 {
-		t.Errorf("rendered %d resources, want 9: %s", len(rs), kinds(rs))
+	if len(rs) != 10 {
+		t.Errorf("rendered %d resources, want 10: %s", len(rs), kinds(rs))
 	}
+}
+
+func TestExporterRunsTwoReplicasOnDifferentNodesThroughDisruptions(t *testing.T) {
+	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/base")
+	d := byKind(rs, "Deployment")[0].obj.(*appsv1.Deployment)
+	if d.Spec.Replicas == nil || *d.Spec.Replicas != 2 {
+		t.Errorf("replicas %v, want 2", d.Spec.Replicas)
+	}
+	if ru := d.Spec.Strategy.RollingUpdate; ru == nil || ru.MaxUnavailable == nil || ru.MaxUnavailable.IntValue() != 0 {
+		t.Errorf("rolling update %+v may take a replica down before its successor is ready", ru)
+	}
+	pod := d.Spec.Template.Spec
+	if pod.Affinity == nil || pod.Affinity.PodAntiAffinity == nil {
+		t.Fatal("no pod anti-affinity")
+	}
+	terms := pod.Affinity.PodAntiAffinity.PreferredDuringSchedulingIgnoredDuringExecution
+	if len(terms) != 1 || terms[0].PodAffinityTerm.TopologyKey != "kubernetes.io/hostname" ||
+		!matches(terms[0].PodAffinityTerm.LabelSelector.MatchLabels, d.Spec.Template.Labels) {
+		t.Errorf("anti-affinity %+v does not keep the exporter's pods on different nodes", terms)
+	}
+	pdb := byKind(rs, "PodDisruptionBudget")[0].obj.(*policyv1.PodDisruptionBudget)
+	if pdb.Spec.MaxUnavailable == nil || pdb.Spec.MaxUnavailable.IntValue() != 1 || pdb.Spec.MinAvailable != nil {
+		t.Errorf("disruption budget %+v, want maxUnavailable 1", pdb.Spec)
+	}
+	if !matches(pdb.Spec.Selector.MatchLabels, d.Spec.Template.Labels) {
+		t.Errorf("disruption budget selects %v, not the exporter's pods %v", pdb.Spec.Selector.MatchLabels, d.Spec.Template.Labels)
+	}
+}
+
+// matches reports whether the labels satisfy every label of selector, and selector has some.
+func matches(selector, labels map[string]string) bool {
+	for k, v := range selector {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return len(selector) > 0
 }
 
 func TestDeploymentRunsHardenedAndReadsTheGeneratedConfigMap(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	monv1alpha1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1alpha1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
@@ -54,13 +55,14 @@ func kustomizeBuild(t *testing.T, files []output.File, dir string) []rendered {
 // the type does not know.
 func decodeStrict(kind string, data []byte) (any, error) {
 	targets := map[string]func() any{
-		"Deployment":         func() any { return &appsv1.Deployment{} },
-		"Service":            func() any { return &corev1.Service{} },
-		"ConfigMap":          func() any { return &corev1.ConfigMap{} },
-		"ServiceMonitor":     func() any { return &monv1.ServiceMonitor{} },
-		"PrometheusRule":     func() any { return &monv1.PrometheusRule{} },
-		"AlertmanagerConfig": func() any { return &monv1alpha1.AlertmanagerConfig{} },
-		"GrafanaDashboard":   func() any { return &grafanaDashboardV1beta1{} },
+		"Deployment":          func() any { return &appsv1.Deployment{} },
+		"PodDisruptionBudget": func() any { return &policyv1.PodDisruptionBudget{} },
+		"Service":             func() any { return &corev1.Service{} },
+		"ConfigMap":           func() any { return &corev1.ConfigMap{} },
+		"ServiceMonitor":      func() any { return &monv1.ServiceMonitor{} },
+		"PrometheusRule":      func() any { return &monv1.PrometheusRule{} },
+		"AlertmanagerConfig":  func() any { return &monv1alpha1.AlertmanagerConfig{} },
+		"GrafanaDashboard":    func() any { return &grafanaDashboardV1beta1{} },
 	}
 	newObj, ok := targets[kind]
 	if !ok {
