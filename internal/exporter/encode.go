@@ -22,6 +22,7 @@ type encoder struct {
 	help         string
 	hint         sizeHint
 	names        []string // `label="` for each label, written before its value
+	constant     []byte   // the constant labels, name="value",... after the query's labels
 	limit        int
 	buf          []byte   // the text; lines from the start of the first spilled buffer on
 	spilled      [][]byte // full buffers set aside by spill, before buf
@@ -156,8 +157,37 @@ func (e *encoder) appendLabels(b []byte, values [][]byte) []byte {
 		b = appendEscaped(b, val)
 		b = append(b, '"')
 	}
+	if len(e.constant) > 0 {
+		if open {
+			b = append(b, ',')
+		} else {
+			b = append(b, '{')
+		}
+		b = append(b, e.constant...)
+		open = true
+	}
 	if open {
 		b = append(b, '}')
+	}
+	return b
+}
+
+// constantLabels encodes labels (settings.rules.labels) once, sorted by name, for every line
+// of a gauge: they keep the series of projects sharing one Prometheus apart.
+func constantLabels(labels map[string]string) []byte {
+	names := make([]string, 0, len(labels))
+	for k := range labels {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var b []byte
+	for i, k := range names {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, k+`="`...)
+		b = appendEscaped(b, []byte(labels[k]))
+		b = append(b, '"')
 	}
 	return b
 }

@@ -17,6 +17,7 @@ func TestEncoder(t *testing.T) {
 		labels         []string
 		limit          int
 		rows           []row
+		constant       map[string]string
 		want           string
 		duplicate, cut int
 	}{
@@ -35,6 +36,10 @@ func TestEncoder(t *testing.T) {
 			labels: []string{"plan"}, limit: 1,
 			rows: []row{{[]string{"a"}, 1}, {[]string{"b"}, 2}, {[]string{"c"}, 3}},
 			want: "business_x{plan=\"a\"} 1\n", cut: 2},
+		{name: "the rules labels follow the query's labels on every line, sorted and escaped",
+			labels: []string{"plan"}, limit: 10, constant: map[string]string{"tenant": "acme", "bu": `x"y`},
+			rows: []row{{[]string{"pro"}, 1}, {[]string{"pro"}, 2}, {[]string{""}, 3}},
+			want: `business_x{plan="pro",bu="x\"y",tenant="acme"} 1` + "\n" + `business_x{bu="x\"y",tenant="acme"} 3` + "\n", duplicate: 1},
 		{name: "invalid UTF-8 in a label value is replaced",
 			labels: []string{"plan"}, limit: 10, rows: []row{{[]string{"a\xffb"}, 1}},
 			want: "business_x{plan=\"a\uFFFDb\"} 1\n"},
@@ -43,6 +48,7 @@ func TestEncoder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEncoder("business_x", "Things, counted.\nTwice.", tt.labels, tt.limit, sizeHint{})
+			e.constant = constantLabels(tt.constant)
 			for _, r := range tt.rows {
 				vals := make([][]byte, len(r.labels))
 				for i, l := range r.labels {

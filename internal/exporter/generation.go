@@ -57,7 +57,7 @@ func (e *Exporter) newJob(m *definition.Model, x definition.Export, src *source.
 	}
 	settings := m.Settings.Exporter
 	return &job{
-		name: x.Name, gauge: m.GaugeName(x.Name), help: x.Help, src: src,
+		name: x.Name, gauge: m.GaugeName(x.Name), constant: constantLabels(m.Settings.Rules.Labels), help: x.Help, src: src,
 		query:    source.Query{Name: x.Name, SQL: x.Query, Labels: x.Labels, Timeout: timeout(m, x)},
 		interval: orDuration(time.Duration(x.Interval), time.Duration(m.Settings.DefaultInterval), time.Minute),
 		stale:    orInt(settings.StaleIntervals, 3),
@@ -94,7 +94,7 @@ func orInt(ns ...int) int {
 
 // fingerprint changes whenever a reload changes what the query publishes.
 func fingerprint(m *definition.Model, x definition.Export) string {
-	return strings.Join([]string{m.GaugeName(x.Name), x.Help, x.Source, x.Query, strings.Join(x.Labels, ",")}, "\x00")
+	return strings.Join([]string{m.GaugeName(x.Name), x.Help, x.Source, x.Query, strings.Join(x.Labels, ","), string(constantLabels(m.Settings.Rules.Labels))}, "\x00")
 }
 
 // start runs every job; the exporter becomes ready once each has run once.

@@ -14,6 +14,7 @@ import (
 type job struct {
 	name     string // the query (metric or KPI) name
 	gauge    string
+	constant []byte // the constant labels of every line, see constantLabels
 	help     string
 	src      *source.Source
 	query    source.Query
@@ -58,6 +59,7 @@ func jitter(d time.Duration) time.Duration {
 func (j *job) run(ctx context.Context) {
 	start := time.Now()
 	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit, j.hint)
+	enc.constant = j.constant
 	var st source.Stats
 	var err error
 	enc.feed(func(visit source.Visit) { st, err = j.src.Run(ctx, j.query, visit) })
