@@ -53,10 +53,17 @@ func runBuild(io streams, dir, out string) error {
 
 // load reads and validates dir, printing every diagnostic; it fails when any is an error.
 func load(io streams, dir string) (*definition.Model, error) {
+	return loadShowing(io, dir, true)
+}
+
+// loadShowing is load; warnings prints the warnings too, not only the errors.
+func loadShowing(io streams, dir string, warnings bool) (*definition.Model, error) {
 	m, diags := definition.Load(dir)
 	diags.Sort()
 	for _, d := range diags {
-		fmt.Fprintln(io.stderr, d.String())
+		if warnings || d.Severity == definition.Error {
+			fmt.Fprintln(io.stderr, d.String())
+		}
 	}
 	if n := len(diags.Errors()); n > 0 {
 		fmt.Fprintf(io.stderr, "kpic: %d error(s) in %s\n", n, dir)

@@ -2,75 +2,138 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 
-	"github.com/kpic/kpic/internal/output"
-	"github.com/kpic/kpic/internal/textdiff"
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/report"
 )
+
+// checkFlags are kpic check's options.
+type checkFlags struct {
+	dir, out, format string
+	only, diff       bool
+}
 
 func registerCheck(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
 	cmd := app.Command("check", "Validate the definitions and fail when the committed generated files are stale.")
-	out := cmd.Flag("out", "Folder holding the committed deploy/ and dashboards/.").Default(".").String()
-	only := cmd.Flag("definitions-only", "Validate the definitions only; do not compare generated files.").Bool()
-	dir := cmd.Arg("KPIDIR", "Folder of KPI definitions.").Default("kpis").String()
-	register("check", func(context.Context) error { return runCheck(io, *dir, *out, *only) })
+	f := &checkFlags{}
+	cmd.Flag("out", "Folder holding the committed deploy/ and dashboards/.").Default(".").StringVar(&f.out)
+	cmd.Flag("definitions-only", "Validate the definitions only; do not compare generated files.").BoolVar(&f.only)
+	cmd.Flag("diff", "Print the unified diff of every stale generated file to stdout.").BoolVar(&f.diff)
+	cmd.Flag("format", "Output format: text, json (for editors) or github (GitHub Actions annotations).").
+		Default(report.Text).EnumVar(&f.format, report.Formats...)
+	cmd.Arg("KPIDIR", "Folder of KPI definitions.").Default("kpis").StringVar(&f.dir)
+	register("check", func(ctx context.Context) error { return runCheck(ctx, io, *f) })
 }
 
-// runCheck validates dir and, unless only, compares a fresh build with the files under out,
-// printing a unified diff of each stale file.
-func runCheck(io streams, dir, out string, only bool) error {
-	m, err := load(io, dir)
-	if err != nil {
-		return err
+// runCheck validates the definitions, optionally tries their queries, compares a fresh build
+// with the files under out, and prints everything it found once, in the chosen format.
+func runCheck(ctx context.Context, io streams, f checkFlags) error {
+	if f.diff && f.format == report.JSON {
+		return errors.New("--diff prints a unified diff, which is not JSON; use it with --format=text or github")
 	}
-	files, err := compile(m, dir)
-	if err != nil {
-		return err
-	}
-	if only {
-		return nil
-	}
-	previous, err := readManifest(out)
-	if err != nil {
-		return err
-	}
-	stale, err := output.Stale(out, append(files, manifestFile(files)))
-	if err != nil {
-		return err
-	}
-	gone := existing(out, orphans(previous, files))
-	if len(stale) == 0 && len(gone) == 0 {
-		return nil
-	}
-	reportDrift(io, stale, gone)
-	fmt.Fprintf(io.stderr, "kpic: %d generated file(s) differ from a fresh build of %s; run `kpic build` and commit the result\n", len(stale)+len(gone), dir)
-	return exitError{code: 1}
-}
-
-func reportDrift(io streams, stale []output.Drift, gone []string) {
-	for _, d := range stale {
-		old := "a/" + d.File.Path
-		if d.OnDisk == nil {
-			old = "/dev/null"
-		}
-		fmt.Fprint(io.stdout, textdiff.Unified(old, "b/"+d.File.Path, string(d.OnDisk), string(d.File.Data), 3))
-	}
-	for _, p := range gone {
-		fmt.Fprintf(io.stdout, "--- a/%s\n+++ /dev/null\n(no longer generated: remove it)\n", p)
-	}
-}
-
-// existing keeps the paths that are still on disk under out.
-func existing(out string, paths []string) []string {
-	var keep []string
-	for _, p := range paths {
-		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err == nil {
-			keep = append(keep, p)
+	m, diags := definition.Load(f.dir)
+	items := diagnosticItems(diags, f.format != report.Text)
+	var drifts []drift
+	if m != nil {
+		if !f.only {
+			var err error
+			if drifts, err = staleFiles(m, f); err != nil {
+				return err
+			}
 		}
 	}
-	return keep
+	if err := printCheck(io, f, items, drifts); err != nil {
+		return err
+	}
+	if hasErrors(items) || len(drifts) > 0 {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+// printCheck writes the findings: text on stderr (diffs on stdout), other formats on stdout.
+func printCheck(io streams, f checkFlags, items []report.Item, drifts []drift) error {
+	if f.diff {
+		for _, d := range drifts {
+			fmt.Fprint(io.stdout, d.diff)
+		}
+	}
+	if f.format != report.Text {
+		for _, d := range drifts {
+			items = append(items, d.item(f))
+		}
+		return report.Write(io.stdout, f.format, items)
+	}
+	if err := report.Write(io.stderr, report.Text, items); err != nil {
+		return err
+	}
+	if n := countErrors(items); n > 0 {
+		fmt.Fprintf(io.stderr, "kpic: %d error(s) in %s\n", n, f.dir)
+	}
+	writeDriftSummary(io, f, drifts)
+	return nil
+}
+
+// diagnosticItems turns the loader's diagnostics into report items, each once; fields are
+// looked up in the files only when the format shows them.
+func diagnosticItems(diags definition.Diagnostics, withFields bool) []report.Item {
+	diags.Sort()
+	fields := newFieldFinder(withFields)
+	var out []report.Item
+	for i, d := range diags {
+		if i > 0 && d == diags[i-1] {
+			continue
+		}
+		out = append(out, report.Item{File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col,
+			Severity: severity(d.Severity), Message: d.Message, Field: fields.at(d.Pos)})
+	}
+	return out
+}
+
+func severity(s definition.Severity) string {
+	if s == definition.Warning {
+		return report.Warning
+	}
+	return report.Error
+}
+
+func hasErrors(items []report.Item) bool { return countErrors(items) > 0 }
+
+func countErrors(items []report.Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Severity == report.Error {
+			n++
+		}
+	}
+	return n
+}
+
+// buildCommand is the kpic build invocation that refreshes what check compared.
+func buildCommand(f checkFlags) string {
+	parts := []string{"kpic", "build"}
+	if f.out != "." {
+		parts = append(parts, "--out="+shellQuote(f.out))
+	}
+	if f.dir != "kpis" {
+		parts = append(parts, shellQuote(f.dir))
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain path characters.
+func shellQuote(s string) string {
+	plain := !slices.ContainsFunc([]rune(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:@", r))
+	})
+	if plain && s != "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -15,8 +15,10 @@ func registerDiff(app *kingpin.Application, io streams, register func(string, fu
 	register("diff", func(context.Context) error { return runDiff(io, *base, *head) })
 }
 
+// runDiff prints the head's warnings only: the base's are not what the change is about, and a
+// warning both versions have would print twice.
 func runDiff(io streams, baseDir, headDir string) error {
-	base, err := load(io, baseDir)
+	base, err := loadShowing(io, baseDir, false)
 	if err != nil {
 		return err
 	}

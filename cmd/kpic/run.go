@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/common/version"
@@ -31,6 +32,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// returns instead of exiting the process or running the command.
 	app.Terminate(func(int) { panic(terminated{}) })
 	app.HelpFlag.Short('h')
+	stampOnce.Do(func() { stampVersion(debug.ReadBuildInfo()) })
 	app.Version(version.Print("kpic"))
 	io := streams{stdout: stdout, stderr: stderr}
 
@@ -79,12 +81,4 @@ func parse(app *kingpin.Application, args []string) (cmd string, done bool, err 
 	}()
 	cmd, err = app.Parse(args)
 	return cmd, false, err
-}
-
-func registerVersion(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
-	app.Command("version", "Print the version.")
-	register("version", func(context.Context) error {
-		_, err := fmt.Fprintln(io.stdout, version.Print("kpic"))
-		return err
-	})
 }

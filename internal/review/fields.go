@@ -44,15 +44,24 @@ func diffNamed(section string, base, head []entity) []Change {
 	return out
 }
 
-// summary describes a new or removed entity by its first two non-empty properties.
+// summary describes a new or removed entity by its first three non-empty properties, joined
+// as one clause: a value's closing full stop is dropped so it does not run into the comma.
 func summary(e entity) []string {
 	var parts []string
 	for _, f := range e.fields {
 		if f.value != "" && len(parts) < 3 {
-			parts = append(parts, f.label+" "+f.value)
+			parts = append(parts, f.label+" "+withoutFullStop(f.value))
 		}
 	}
 	return []string{strings.Join(parts, ", ")}
+}
+
+// withoutFullStop drops one closing "." (a sentence's), keeping an ellipsis.
+func withoutFullStop(s string) string {
+	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") {
+		return s[:len(s)-1]
+	}
+	return s
 }
 
 func fieldChanges(base, head entity) []string {

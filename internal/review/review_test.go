@@ -70,7 +70,7 @@ func TestCompare(t *testing.T) {
 		}, []string{"owner growth → finance"}, 1},
 		{"a removed metric is listed", func(s string) string {
 			return strings.Replace(s, "  - {name: visits, help: Visits., owner: growth, source: db, query: SELECT 2 AS value}\n", "", 1)
-		}, []string{"### Metrics", "**removed** `visits`"}, 1},
+		}, []string{"### Metrics", "**removed** `visits`: help Visits, owner growth"}, 1},
 		{"a short changed query is shown inline", func(s string) string {
 			return strings.Replace(s, "SELECT 1 AS value", "SELECT 3 AS value", 1)
 		}, []string{"computed by SQL on db: SELECT 1 AS value → SQL on db: SELECT 3 AS value"}, 1},
@@ -101,6 +101,27 @@ func TestCompare(t *testing.T) {
 				t.Errorf("output shows a DSN:\n%s", md)
 			}
 		})
+	}
+}
+
+func TestASummaryDoesNotDoublePunctuation(t *testing.T) {
+	head := base + `  - name: resolved_tickets
+    title: Tickets resolved...
+    objective: grow
+    owner: growth
+    unit: count
+    metric: signups
+    target: {direction: higher, value: 5}
+    supporting: [signups]
+`
+	md := render(t, Compare(load(t, base), load(t, strings.Replace(head, "  - {name: visits", "  - {name: pages, help: Pages seen., owner: growth, source: db, query: SELECT 4 AS value}\n  - {name: visits", 1))))
+	for _, want := range []string{"help Pages seen, owner growth", "title Tickets resolved..., objective grow"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("output lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "seen.,") {
+		t.Errorf("output doubles punctuation:\n%s", md)
 	}
 }
 

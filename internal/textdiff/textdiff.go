@@ -1,115 +1,61 @@
-// Package textdiff renders line-based unified diffs, so that `kpic check` can show a reviewer
-// exactly how a committed generated file differs from a fresh build.
+// Package textdiff compares a committed generated file with a fresh build, so that `kpic check`
+// can say how much changed and `kpic check --diff` can show exactly what.
+//
+// The diff is Myers' algorithm as the Go team runs it in gopls (golang.org/x/tools/internal/diff,
+// published as github.com/aymanbagabas/go-udiff), on whole lines: minimal for changes of up to
+// about a hundred lines per file, and past that a best-effort diff in bounded time rather than a
+// quadratic search. Common starts and ends always match, so a one-line change gives a one-line
+// hunk however large the file is.
 package textdiff
 
 import (
-	"fmt"
-	"strings"
+	"bytes"
+
+	"github.com/aymanbagabas/go-udiff"
 )
 
-// maxCells bounds the edit table; beyond it the differing middle is shown as one replacement.
-const maxCells = 16 << 20
+// contextLines is the unchanged lines shown around each change, as diff -u does.
+const contextLines = 3
 
-// Unified returns a unified diff from old to new with context lines around each change, labelled
-// with the two names, or "" when the texts are equal.
-func Unified(oldName, newName, oldText, newText string, context int) string {
-	if oldText == newText {
-		return ""
-	}
-	a, b := splitLines(oldText), splitLines(newText)
-	ops := edits(a, b)
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
-	for _, h := range hunks(ops, context) {
-		writeHunk(&sb, h)
-	}
-	return sb.String()
+// Change summarises how one text differs from another.
+type Change struct {
+	// Diff is the unified diff; empty when the texts are equal.
+	Diff string
+	// Added and Removed count the diff's + and - lines.
+	Added, Removed int
+	// Line is the 1-based line of the old text where the texts first differ, 0 when equal.
+	Line int
 }
 
-func splitLines(s string) []string {
-	if s == "" {
-		return nil
+// Compare diffs old against new, labelling the two sides oldName and newName.
+func Compare(oldName, newName string, old, new []byte) Change {
+	if bytes.Equal(old, new) {
+		return Change{}
 	}
-	lines := strings.SplitAfter(s, "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
+	before, after := string(old), string(new)
+	u, err := udiff.ToUnifiedDiff(oldName, newName, before, udiff.Lines(before, after), contextLines)
+	if err != nil { // the edits come from the same texts: they always apply
+		panic("textdiff: inconsistent edits: " + err.Error())
 	}
-	return lines
-}
-
-// op is one line of the edit script: ' ' kept, '-' removed, '+' added.
-type op struct {
-	kind       byte
-	line       string
-	aIdx, bIdx int // 0-based positions in a and b before this line
-}
-
-// edits returns an edit script turning a into b: common prefix and suffix are kept, the middle is
-// aligned by a longest common subsequence when it is small enough.
-func edits(a, b []string) []op {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	var out []op
-	for i := 0; i < pre; i++ {
-		out = append(out, op{' ', a[i], i, i})
-	}
-	out = append(out, middle(a[pre:len(a)-suf], b[pre:len(b)-suf], pre, pre)...)
-	for i := 0; i < suf; i++ {
-		ai, bi := len(a)-suf+i, len(b)-suf+i
-		out = append(out, op{' ', a[ai], ai, bi})
-	}
-	return out
-}
-
-func middle(a, b []string, aOff, bOff int) []op {
-	if len(a)*len(b) > maxCells {
-		return replaceAll(a, b, aOff, bOff)
-	}
-	// lcs[i][j] is the LCS length of a[i:] and b[j:].
-	lcs := make([][]int32, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int32, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+	c := Change{Diff: u.String(), Line: firstDifference(old, new)}
+	for _, h := range u.Hunks {
+		for _, l := range h.Lines {
+			switch l.Kind {
+			case udiff.Insert:
+				c.Added++
+			case udiff.Delete:
+				c.Removed++
 			}
 		}
 	}
-	var out []op
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			out = append(out, op{' ', a[i], aOff + i, bOff + j})
-			i, j = i+1, j+1
-		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
-			out = append(out, op{'-', a[i], aOff + i, bOff + j})
-			i++
-		default:
-			out = append(out, op{'+', b[j], aOff + i, bOff + j})
-			j++
-		}
-	}
-	return out
+	return c
 }
 
-func replaceAll(a, b []string, aOff, bOff int) []op {
-	var out []op
-	for i, l := range a {
-		out = append(out, op{'-', l, aOff + i, bOff})
+// firstDifference is the 1-based number of the first line of old that new does not share.
+func firstDifference(old, new []byte) int {
+	n := 0
+	for n < len(old) && n < len(new) && old[n] == new[n] {
+		n++
 	}
-	for j, l := range b {
-		out = append(out, op{'+', l, aOff + len(a), bOff + j})
-	}
-	return out
+	return bytes.Count(old[:n], []byte("\n")) + 1
 }
