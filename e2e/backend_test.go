@@ -54,15 +54,23 @@ func postgresBackend(t *testing.T) backend {
 		unavailable(t, "PostgreSQL is not reachable on 127.0.0.1:5432 (database test, user postgres): %v", err)
 	}
 	name := fmt.Sprintf("kpic_e2e_%d", rand.Uint32())
+	// kpic reads as a role of its own that may only read the schema: it refuses superusers.
+	mustExec(t, admin, "CREATE ROLE "+name+" LOGIN")
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP OWNED BY " + name)
+		_, _ = admin.Exec("DROP ROLE " + name)
+	})
 	mustExec(t, admin, "CREATE SCHEMA "+name)
 	t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + name + " CASCADE") })
-	dsn := base + "&search_path=" + name
-	db, err := sql.Open("pgx", dsn)
+	mustExec(t, admin, "GRANT USAGE ON SCHEMA "+name+" TO "+name)
+	mustExec(t, admin, "ALTER DEFAULT PRIVILEGES IN SCHEMA "+name+" GRANT SELECT ON TABLES TO "+name)
+	db, err := sql.Open("pgx", base+"&search_path="+name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	return backend{driver: "postgres", dsn: dsn, db: db}
+	reader := "postgres://" + name + "@127.0.0.1:5432/test?sslmode=disable&search_path=" + name
+	return backend{driver: "postgres", dsn: reader, db: db}
 }
 
 // seed creates the tables: 42 of 50 accounts active (green against a target of 40), 6 of 100

@@ -1,9 +1,12 @@
 package definition
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/kpic/kpic/internal/sqlcheck"
 )
 
 // metric checks one metric: its name, its one way of being read, and what it refers to.
@@ -35,6 +38,8 @@ func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []strin
 	}
 	if strings.TrimSpace(query) == "" {
 		c.errorf(meta.At("query"), "query of %s is empty", what)
+	} else if src := c.sources[source]; src != nil {
+		c.readOnlyQuery(meta, what, src.Driver, query)
 	}
 	c.labelNames(meta, "labels", what, labels)
 
@@ -45,6 +50,21 @@ func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []strin
 	}
 	if i := slices.Index(labels, "value"); i >= 0 {
 		c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s: the value column is the sample, not a label", "value", what)
+	}
+}
+
+// readOnlyQuery refuses SQL that kpic serve would refuse to run: more than one statement,
+// transaction control, or a statement that is not a query; the error points at the offending
+// token in the file.
+func (c *checker) readOnlyQuery(meta Meta, what, driver, query string) {
+	d, ok := sqlcheck.ForDriver(driver)
+	if !ok {
+		return // the source's unknown driver is reported on the source
+	}
+	_, err := sqlcheck.Statement(query, d)
+	var e *sqlcheck.Error
+	if errors.As(err, &e) {
+		c.errorf(c.exprPos(meta.At("query"), query, e.Offset), "query of %s is refused: %s", what, e.Msg)
 	}
 }
 

@@ -45,6 +45,13 @@ func (c *checker) source(s *Source) {
 	case hasLiteralPassword(string(s.DSN)):
 		c.errorf(s.At("dsn"), "dsn of %s contains a literal password; reference it as ${ENV_VAR} or move the DSN to a dsn_file", what)
 	}
+	if s.AllowPrivileged {
+		if s.Driver == "sqlite" {
+			c.errorf(s.At("allow_privileged"), "allow_privileged of %s applies to postgres and mysql sources only; SQLite files are always opened read-only", what)
+		} else {
+			c.warnf(s.At("allow_privileged"), "%s allows a privileged role: a query run as a superuser (or with FILE or SUPER) can read and write the server's files and run programs; use a read-only role instead", what)
+		}
+	}
 	if s.Has("max_open_conns") && s.MaxOpenConns < 1 {
 		c.errorf(s.At("max_open_conns"), "max_open_conns of %s must be at least 1", what)
 	}

@@ -115,6 +115,10 @@ type Source struct {
 	QueryTimeout model.Duration `yaml:"query_timeout"`
 	// MaxOpenConns bounds the connection pool. Default 2.
 	MaxOpenConns int `yaml:"max_open_conns"`
+	// AllowPrivileged lets kpic serve run queries as a role that can reach the server's files
+	// or programs or bypass permissions (a PostgreSQL superuser, MySQL FILE or SUPER), which
+	// it otherwise refuses.
+	AllowPrivileged bool `yaml:"allow_privileged"`
 }
 
 // Secret is a string that never prints: fmt and logs show <secret>.

@@ -33,7 +33,16 @@ type encoder struct {
 	series       int      // lines kept by the last resolve
 	duplicate    int
 	overLimit    int
+	maxBytes     int // of sample lines, see MaxResultBytes
+	header       int // bytes of HELP and TYPE
+	overSize     int // rows dropped for maxBytes
 }
+
+// MaxResultBytes bounds the text of one query's sample lines (64 MiB, about a million
+// series with short labels): rows past it are dropped and counted, so the exporter's memory
+// stays bounded whatever a query returns, together with source.MaxLabelBytes and the series
+// limit.
+const MaxResultBytes = 64 << 20
 
 // sizeHint is the previous result's size, so a steady query does not regrow its buffers on
 // every run.
@@ -43,7 +52,7 @@ type sizeHint struct{ bytes, series int }
 // encoding goroutine.
 func newEncoder(gauge, help string, labels []string, limit int, hint sizeHint) *encoder {
 	e := &encoder{gauge: gauge, help: help, hint: hint, names: make([]string, len(labels)),
-		limit: min(max(limit, 0), maxLimit), seed: maphash.MakeSeed()}
+		limit: min(max(limit, 0), maxLimit), seed: maphash.MakeSeed(), maxBytes: MaxResultBytes}
 	for i, l := range labels {
 		e.names[i] = l + `="`
 	}
@@ -62,6 +71,7 @@ func (e *encoder) start() {
 	e.buf = append(e.buf, "\n# TYPE "...)
 	e.buf = append(e.buf, e.gauge...)
 	e.buf = append(e.buf, " gauge\n"...)
+	e.header = len(e.buf)
 }
 
 var helpEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
@@ -75,6 +85,10 @@ func (e *encoder) add(values [][]byte, v float64) {
 		e.start()
 	}
 	b := e.buf // a local slice: the compiler keeps it in registers
+	if e.spilledBytes+len(b)-e.header >= e.maxBytes {
+		e.overSize++
+		return
+	}
 	if cap(b)-len(b) < 1024 {
 		b = e.spill()
 	}

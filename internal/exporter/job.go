@@ -80,14 +80,19 @@ func (j *job) succeeded(enc *encoder, st source.Stats) {
 	now := time.Now()
 	j.store.put(j.name, b, now.Add(time.Duration(j.stale)*j.interval))
 	m := j.metrics
-	m.up.WithLabelValues(j.src.Name).Set(1)
+	m.sourceRan(j.src, j.name, true, j.log)
 	m.lastSuccess.WithLabelValues(j.name).Set(float64(now.UnixNano()) / 1e9)
 	m.rows.WithLabelValues(j.name).Set(float64(st.Rows))
-	for reason, n := range map[string]int{DropNull: st.Null, DropNonNumeric: st.NonNumeric, DropDuplicate: enc.duplicate, DropLimit: enc.overLimit} {
+	drops := map[string]int{DropNull: st.Null, DropNonNumeric: st.NonNumeric, DropDuplicate: enc.duplicate,
+		DropLimit: enc.overLimit, DropLabelLength: st.LongLabel, DropSize: enc.overSize}
+	total := 0
+	for reason, n := range drops {
 		m.dropped.WithLabelValues(j.name, reason).Add(float64(n))
+		total += n
 	}
-	if enc.duplicate+enc.overLimit+st.Null+st.NonNumeric > 0 {
-		j.log.Debug("rows dropped", "query", j.name, "null", st.Null, "non_numeric", st.NonNumeric, "duplicate", enc.duplicate, "over_limit", enc.overLimit)
+	if total > 0 {
+		j.log.Debug("rows dropped", "query", j.name, "null", st.Null, "non_numeric", st.NonNumeric, "duplicate", enc.duplicate,
+			"over_limit", enc.overLimit, "label_too_long", st.LongLabel, "over_size", enc.overSize)
 	}
 }
 
@@ -99,11 +104,7 @@ func (j *job) failed(err error) {
 		reason = se.Reason
 	}
 	j.metrics.errors.WithLabelValues(j.name, reason).Inc()
-	up := 1.0
-	if reason == source.ReasonConnection {
-		up = 0
-	}
-	j.metrics.up.WithLabelValues(j.src.Name).Set(up)
+	j.metrics.sourceRan(j.src, j.name, se == nil || !se.Down(), j.log)
 	j.log.Warn("query failed", "query", j.name, "source", j.src.Name, "reason", reason, "err", err)
 	if x, ok := j.store.load().find(j.name); ok && x.block.series > 0 && !time.Now().Before(x.expires) {
 		j.store.put(j.name, &block{}, x.expires) // free the stale values, scrapes already skip them

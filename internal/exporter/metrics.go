@@ -1,6 +1,8 @@
 package exporter
 
 import (
+	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/kpic/kpic/internal/source"
@@ -15,9 +17,13 @@ const (
 	DropNonNumeric = "non_numeric"
 	DropDuplicate  = "duplicate"
 	DropLimit      = "limit"
+	// DropLabelLength is a row with a label value over source.MaxLabelBytes.
+	DropLabelLength = "label_length"
+	// DropSize is a row past MaxResultBytes of the result's text.
+	DropSize = "size"
 )
 
-var dropReasons = []string{DropNull, DropNonNumeric, DropDuplicate, DropLimit}
+var dropReasons = []string{DropNull, DropNonNumeric, DropDuplicate, DropLimit, DropLabelLength, DropSize}
 
 // selfMetrics are kpic's own metrics, served before the exported gauges.
 type selfMetrics struct {
@@ -28,8 +34,50 @@ type selfMetrics struct {
 	rows        *prometheus.GaugeVec
 	dropped     *prometheus.CounterVec
 	up          *prometheus.GaugeVec
+	canWrite    *prometheus.GaugeVec
 	reloadOK    prometheus.Gauge
 	reloadTime  prometheus.Gauge
+	// sources holds, per source, whether each query's last run left the source up.
+	mu      sync.Mutex
+	sources map[string]map[string]bool
+	warned  map[string]bool // sources whose writing role was logged
+}
+
+// sourceRan records a run of query against src: the source is up while no query's last run
+// failed in a way that means the source is down (see source.Error.Down). It also publishes
+// whether the source's role can write, warning the first time it can.
+func (m *selfMetrics) sourceRan(src *source.Source, query string, up bool, log *slog.Logger) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	runs := m.sources[src.Name]
+	if runs == nil {
+		runs = map[string]bool{}
+		m.sources[src.Name] = runs
+	}
+	runs[query] = up
+	all := 1.0
+	for _, ok := range runs {
+		if !ok {
+			all = 0
+		}
+	}
+	m.up.WithLabelValues(src.Name).Set(all)
+	can, known := src.CanWrite()
+	if !known {
+		return
+	}
+	if can && !m.warned[src.Name] {
+		log.Warn("the source's role can write tables: kpic refuses writes itself, but a read-only role is safer (see docs/serve.md)", "source", src.Name)
+	}
+	m.warned[src.Name] = can
+	m.canWrite.WithLabelValues(src.Name).Set(b2f(can))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func newSelfMetrics(st *store) *selfMetrics {
@@ -40,11 +88,14 @@ func newSelfMetrics(st *store) *selfMetrics {
 		errors:      counterVec("kpic_query_errors_total", "Failed runs of the query, by reason.", "query", "reason"),
 		rows:        gaugeVec("kpic_query_rows", "Rows the last successful run of the query returned.", "query"),
 		dropped:     counterVec("kpic_series_dropped_total", "Result rows not published, by reason.", "query", "reason"),
-		up:          gaugeVec("kpic_source_up", "Whether the last query against the source reached the database (1) or not (0).", "source"),
+		up:          gaugeVec("kpic_source_up", "Whether the last run of every query against the source succeeded or failed in its SQL alone (1), or some could not connect, timed out or were refused for the role (0).", "source"),
+		canWrite:    gaugeVec("kpic_source_can_write", "Whether the source's role could change tables (1); kpic's own guards stop writes, a read-only role is safer.", "source"),
+		sources:     map[string]map[string]bool{},
+		warned:      map[string]bool{},
 		reloadOK:    prometheus.NewGauge(prometheus.GaugeOpts{Name: "kpic_config_last_reload_successful", Help: "Whether the last configuration load succeeded."}),
 		reloadTime:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "kpic_config_last_reload_success_timestamp_seconds", Help: "When the configuration was last loaded successfully, as a Unix timestamp."}),
 	}
-	m.reg.MustRegister(m.duration, m.lastSuccess, m.errors, m.rows, seriesCollector{st}, m.dropped, m.up, m.reloadOK, m.reloadTime,
+	m.reg.MustRegister(m.duration, m.lastSuccess, m.errors, m.rows, seriesCollector{st}, m.dropped, m.up, m.canWrite, m.reloadOK, m.reloadTime,
 		versioncollector.NewCollector("kpic"),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -71,6 +122,11 @@ func (m *selfMetrics) declare(query string) {
 
 // forget removes a query that a reload took away.
 func (m *selfMetrics) forget(query string) {
+	m.mu.Lock()
+	for _, runs := range m.sources {
+		delete(runs, query)
+	}
+	m.mu.Unlock()
 	for _, v := range []interface {
 		DeletePartialMatch(prometheus.Labels) int
 	}{m.duration, m.lastSuccess, m.errors, m.rows, m.dropped} {

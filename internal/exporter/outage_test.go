@@ -3,6 +3,8 @@ package exporter
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"sync"
@@ -14,22 +16,30 @@ import (
 )
 
 // needPostgres skips, or fails under CI=true, when the development PostgreSQL is unreachable.
-func needPostgres(t *testing.T) {
+// Otherwise it creates a login role of the test's own with no privileges (kpic refuses
+// superusers), drops it after the test and returns its name.
+func needPostgres(t *testing.T) string {
 	t.Helper()
 	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		err = db.PingContext(ctx)
-		db.Close()
 	}
 	if err == nil {
-		return
+		t.Cleanup(func() { db.Close() })
+		role := fmt.Sprintf("kpic_t_%d", rand.Uint32())
+		if _, err := db.Exec("CREATE ROLE " + role + " LOGIN"); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _, _ = db.Exec("DROP ROLE IF EXISTS " + role) })
+		return role
 	}
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("PostgreSQL on 127.0.0.1:5432: %v", err)
 	}
 	t.Skipf("PostgreSQL is not reachable on 127.0.0.1:5432 (%v); start it to run this test", err)
+	return ""
 }
 
 const secretPassword = "Zq9-very-secret-pw"
@@ -38,10 +48,10 @@ const secretPassword = "Zq9-very-secret-pw"
 // exporter starts, up, cut mid-run, and back, without a restart. The DSN carries a password
 // (trust auth ignores it) that must not show in any output.
 func TestDatabaseDownAtStartLostAndBack(t *testing.T) {
-	needPostgres(t)
+	role := needPostgres(t)
 	p := newProxy(t, "127.0.0.1:5432")
 	p.down()
-	t.Setenv("KPIC_TEST_PG", "postgres://postgres:"+secretPassword+"@"+p.addr+"/test?sslmode=disable&connect_timeout=2")
+	t.Setenv("KPIC_TEST_PG", "postgres://"+role+":"+secretPassword+"@"+p.addr+"/test?sslmode=disable&connect_timeout=2")
 	m := testModel(&definition.Source{Name: "db", Driver: "postgres", DSN: "${KPIC_TEST_PG}"},
 		metric("answer", "SELECT 42 AS value", 300*time.Millisecond))
 	logs := &syncBuffer{}

@@ -44,14 +44,31 @@ func (s *Source) killOnTimeout(ctx context.Context, tx *sql.Tx) (func(), error) 
 	}, nil
 }
 
-// session makes a MySQL connection read-only for every later transaction too: DDL commits the
-// current transaction implicitly, so READ ONLY on the transaction alone would not stop a DROP.
-func (s *Source) session(ctx context.Context, conn *sql.Conn) error {
+// readOnlySession makes a MySQL connection read-only for every later transaction too: DDL
+// commits the current transaction implicitly, so READ ONLY on the transaction alone would not
+// stop a DROP.
+func (s *Source) readOnlySession(ctx context.Context, conn *sql.Conn) error {
 	if s.Driver != "mysql" {
 		return nil
 	}
 	_, err := conn.ExecContext(ctx, "SET SESSION TRANSACTION READ ONLY")
 	return err
+}
+
+// release returns conn to the pool with nothing of the run left on it, or closes it. After a
+// clean PostgreSQL run, DISCARD ALL drops the session's settings, temporary tables, prepared
+// statements, LISTENs and advisory locks; any other connection is closed (MySQL and MariaDB
+// locks, variables and temporary tables end with the session; SQLite connections are cheap).
+func (s *Source) release(conn *sql.Conn, clean bool) {
+	defer conn.Close()
+	if clean && s.Driver == "postgres" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, "DISCARD ALL"); err == nil {
+			return
+		}
+	}
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // database/sql closes a bad connection
 }
 
 // kill runs KILL CONNECTION on a fresh connection outside the pool, which may be exhausted.

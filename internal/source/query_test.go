@@ -71,7 +71,9 @@ func TestRunReadsRows(t *testing.T) {
 		{name: "an undeclared column fails the query instead of merging rows",
 			sql: "SELECT 'x' AS region, 1 AS value", reason: source.ReasonColumns},
 		{name: "a syntax error fails the query",
-			sql: "SELEKT 1", reason: source.ReasonQuery},
+			sql: "SELECT 1 AS value FROM WHERE", reason: source.ReasonQuery},
+		{name: "a statement that is not a query is refused before it reaches the database",
+			sql: "SELEKT 1", reason: source.ReasonRefused},
 	}
 	for _, d := range testDBs(t) {
 		t.Run(d.driver, func(t *testing.T) {

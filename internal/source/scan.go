@@ -80,7 +80,7 @@ func scan(rows *sql.Rows, c columns, visit Visit) (Stats, error) {
 			return st, err
 		}
 		st.Rows++
-		if v.count(&st) {
+		if v.count(&st) || tooLong(raw, &st) {
 			continue
 		}
 		for j := range raw {
@@ -89,6 +89,21 @@ func scan(rows *sql.Rows, c columns, visit Visit) (Stats, error) {
 		visit(labels, v.f)
 	}
 	return st, rows.Err()
+}
+
+// MaxLabelBytes bounds a label value. A longer one drops its row: a label value that long is
+// a mistake (a text column declared as a label), and would make every scrape that large.
+const MaxLabelBytes = 1024
+
+// tooLong counts a row with a label value over MaxLabelBytes and reports whether it has one.
+func tooLong(raw []sql.RawBytes, st *Stats) bool {
+	for _, r := range raw {
+		if len(r) > MaxLabelBytes {
+			st.LongLabel++
+			return true
+		}
+	}
+	return false
 }
 
 // valueScanner accepts whatever the driver returns for the value column without failing the

@@ -1,5 +1,6 @@
-// Package source opens the SQL databases metrics are read from and runs their queries in
-// read-only transactions, turning result rows into samples without keeping the rows.
+// Package source opens the SQL databases metrics are read from and runs their queries, each
+// one read-only statement in a clean session, turning result rows into samples without
+// keeping the rows.
 package source
 
 import (
@@ -8,9 +9,11 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/sqlcheck"
 )
 
 // Source is an open database pool. Its errors never contain the DSN or the password.
@@ -21,6 +24,11 @@ type Source struct {
 	// connector opens side connections, used to cancel a running statement on MySQL.
 	connector driver.Connector
 	redact    redactor
+	dialect   sqlcheck.Dialect
+	// allowPrivileged lets privileged roles run (allow_privileged on the source).
+	allowPrivileged bool
+	// writeChecked and canWrite hold whether the role can change tables, once checked.
+	writeChecked, canWrite atomic.Bool
 }
 
 // Env lets callers (and tests) choose where ${VAR} and dsn_file are read from.
@@ -48,8 +56,28 @@ func Open(s *definition.Source, env Env) (*Source, error) {
 	db.SetMaxOpenConns(maxOpen(s))
 	db.SetMaxIdleConns(maxOpen(s))
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Source{Name: s.Name, Driver: s.Driver, db: db, connector: c, redact: newRedactor(append(secrets, dsn)...)}, nil
+	d, _ := sqlcheck.ForDriver(s.Driver) // connector refused unknown drivers
+	return &Source{Name: s.Name, Driver: s.Driver, db: db, connector: c, redact: newRedactor(append(secrets, dsn)...),
+		dialect: d, allowPrivileged: s.AllowPrivileged}, nil
 }
+
+// CanWrite reports whether the source's role can change tables (known once a run has
+// checked; SQLite sources are opened read-only and never can). Such a source runs, since
+// kpic's own guards stop writes, but a stricter role is safer.
+func (s *Source) CanWrite() (can, known bool) {
+	if s.Driver == "sqlite" {
+		return false, true
+	}
+	return s.canWrite.Load(), s.writeChecked.Load()
+}
+
+func (s *Source) setCanWrite(can bool) {
+	s.canWrite.Store(can)
+	s.writeChecked.Store(true)
+}
+
+// noteGrants records what a check of the role's grants found.
+func (s *Source) noteGrants(canWrite bool) { s.setCanWrite(canWrite) }
 
 // maxOpen is the pool bound: the configured one, or 2 so a slow query leaves room for another.
 func maxOpen(s *definition.Source) int {

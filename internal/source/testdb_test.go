@@ -15,11 +15,15 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// testDB is one real database under test: an admin handle that may write, and how kpic sees it.
+// testDB is one real database under test: an admin handle that may write, and the DSN kpic
+// uses. On PostgreSQL and MariaDB kpic connects as a role of the test's own that holds write
+// grants on the test's tables, so that only kpic's guards keep it from writing.
 type testDB struct {
 	driver string
 	admin  *sql.DB
-	dsn    string
+	dsn    string // kpic's DSN: the writer role's
+	role   string // the writer role's name (PostgreSQL, MariaDB)
+	path   string // the SQLite file
 }
 
 const (
@@ -32,12 +36,42 @@ const (
 func testDBs(t *testing.T) []testDB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "test.db")
-	dbs := []testDB{{driver: "sqlite", admin: openAdmin(t, "sqlite", path), dsn: path}}
+	dbs := []testDB{{driver: "sqlite", admin: openAdmin(t, "sqlite", path), dsn: path, path: path}}
 	for _, d := range []testDB{{driver: "postgres", dsn: postgresDSN}, {driver: "mysql", dsn: mysqlDSN}} {
 		d.admin = openAdmin(t, d.driver, d.dsn)
+		if d.admin != nil {
+			d.role, d.dsn = writerRole(t, d.driver, d.admin)
+		}
 		dbs = append(dbs, d)
 	}
 	return dbs
+}
+
+// writerRole creates a login role that may write the test database (but holds no privilege
+// reaching the server's files), drops it after the test and returns its name and DSN.
+func writerRole(t *testing.T, driver string, admin *sql.DB) (string, string) {
+	t.Helper()
+	name := fmt.Sprintf("kpic_t_%d", rand.Uint32())
+	if driver == "postgres" {
+		mustExec(t, admin, "CREATE ROLE "+name+" LOGIN")
+		mustExec(t, admin, "GRANT CONNECT, TEMPORARY ON DATABASE test TO "+name)
+		mustExec(t, admin, "GRANT USAGE ON SCHEMA public TO "+name)
+		t.Cleanup(func() { dropRole(admin, "postgres", name) })
+		return name, "postgres://" + name + "@127.0.0.1:5432/test?sslmode=disable"
+	}
+	mustExec(t, admin, "CREATE USER '"+name+"'@'%'")
+	mustExec(t, admin, "GRANT ALL ON test.* TO '"+name+"'@'%'")
+	t.Cleanup(func() { dropRole(admin, "mysql", name) })
+	return name, name + "@tcp(127.0.0.1:3306)/test"
+}
+
+func dropRole(admin *sql.DB, driver, name string) {
+	if driver == "postgres" {
+		_, _ = admin.Exec("DROP OWNED BY " + name)
+		_, _ = admin.Exec("DROP ROLE IF EXISTS " + name)
+		return
+	}
+	_, _ = admin.Exec("DROP USER IF EXISTS '" + name + "'@'%'")
 }
 
 // openAdmin returns a writable handle, or nil when the server is unreachable.
@@ -70,10 +104,15 @@ func (d testDB) need(t *testing.T) {
 	t.Skip(msg)
 }
 
-// open gives kpic's read-only view of d.
+// open gives kpic's view of d, through the writer role.
 func (d testDB) open(t *testing.T) *source.Source {
 	t.Helper()
-	s, err := source.Open(&definition.Source{Name: "db", Driver: d.driver, DSN: definition.Secret(d.dsn)}, source.OSEnv())
+	return openSource(t, &definition.Source{Name: "db", Driver: d.driver, DSN: definition.Secret(d.dsn)})
+}
+
+func openSource(t *testing.T, def *definition.Source) *source.Source {
+	t.Helper()
+	s, err := source.Open(def, source.OSEnv())
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -81,12 +120,16 @@ func (d testDB) open(t *testing.T) *source.Source {
 	return s
 }
 
-// table creates a fresh table with one row (n = 1) and drops it after the test.
+// table creates a fresh table with one row (n = 1), lets the writer role change it, and drops
+// it after the test.
 func (d testDB) table(t *testing.T) string {
 	t.Helper()
 	name := fmt.Sprintf("kpic_test_%d", rand.Uint32())
 	mustExec(t, d.admin, "CREATE TABLE "+name+" (n INTEGER)")
 	mustExec(t, d.admin, "INSERT INTO "+name+" (n) VALUES (1)")
+	if d.driver == "postgres" {
+		mustExec(t, d.admin, "GRANT ALL ON "+name+" TO "+d.role)
+	}
 	t.Cleanup(func() { _, _ = d.admin.Exec("DROP TABLE IF EXISTS " + name) })
 	return name
 }
