@@ -42,6 +42,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerCheck(app, io, register)
 	registerDiff(app, io, register)
 	registerServe(app, io, register)
+	registerSchema(app, io, register)
 	registerVersion(app, io, register)
 
 	cmd, done, err := parse(app, args)

@@ -5,6 +5,9 @@ import (
 	"strings"
 )
 
+// MaxDecimals bounds dashboard.decimals.
+const MaxDecimals = 20
+
 // kpi checks one KPI: what it must name, its one kind, its breakdown, target and alert.
 func (c *checker) kpi(k *KPI) {
 	what := fmt.Sprintf("kpi %q", k.Name)
@@ -29,8 +32,8 @@ func (c *checker) kpi(k *KPI) {
 		c.target(k, what)
 	}
 	c.alert(&k.Alert, what)
-	if d := k.Dashboard.Decimals; d != nil && (*d < 0 || *d > 20) {
-		c.errorf(k.Dashboard.At("decimals"), "decimals of %s must be between 0 and 20", what)
+	if d := k.Dashboard.Decimals; d != nil && (*d < 0 || *d > MaxDecimals) {
+		c.errorf(k.Dashboard.At("decimals"), "decimals of %s must be between 0 and %d", what, MaxDecimals)
 	}
 }
 
@@ -55,6 +58,9 @@ func (c *checker) kindFields(k *KPI, what string) {
 		c.sqlQuery(k.Meta, what, k.Source, k.Query, k.Labels)
 		c.seriesLimit(k.Meta, what, k.SeriesLimit)
 	case KindMetric:
+		if k.Metric == "" {
+			c.errorf(k.At("metric"), "metric of %s is empty; name the metric it promotes", what)
+		}
 		c.ref(k.Meta, "metric", what, "metric", k.Metric)
 	case KindRatio:
 		c.ratio(k, what)
@@ -64,7 +70,7 @@ func (c *checker) kindFields(k *KPI, what string) {
 		c.promQL(k.Meta, "expr", what, k.Expr)
 	}
 	if k.Kind != KindQuery {
-		c.onlyWithQuery(k.Meta, what, "a KPI computed by a query", "source", "labels", "interval", "timeout", "series_limit")
+		c.onlyWithQuery(k.Meta, what, "a KPI computed by a query", queryOnlyFields...)
 	}
 }
 

@@ -25,7 +25,7 @@ func (c *checker) metric(x *Metric) {
 		c.seriesLimit(x.Meta, what, x.SeriesLimit)
 	case hasExpr:
 		c.promQL(x.Meta, "expr", what, x.Expr)
-		c.onlyWithQuery(x.Meta, what, "a metric read by a query", "source", "labels", "interval", "timeout", "series_limit")
+		c.onlyWithQuery(x.Meta, what, "a metric read by a query", queryOnlyFields...)
 	default:
 		c.errorf(x.Pos, "%s needs a query (SQL, with a source) or an expr (PromQL)", what)
 	}
@@ -48,8 +48,8 @@ func (c *checker) sqlQuery(meta Meta, what, source, query string, labels []strin
 			c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s is also a label of settings.rules.labels, which kpic serve adds to every gauge; rename the column", l, what)
 		}
 	}
-	if i := slices.Index(labels, "value"); i >= 0 {
-		c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s: the value column is the sample, not a label", "value", what)
+	if i := slices.Index(labels, valueColumn); i >= 0 {
+		c.errorf(meta.At(fmt.Sprintf("labels[%d]", i)), "label %q in %s: the value column is the sample, not a label", valueColumn, what)
 	}
 }
 
@@ -74,6 +74,12 @@ func (c *checker) unit(meta Meta, what, unit string) {
 		c.errorf(meta.At("unit"), "unknown unit %q in %s; use one of %s%s", unit, what, joinOr(Units), didYouMean(unit, Units))
 	}
 }
+
+// valueColumn is the result column holding the sample.
+const valueColumn = "value"
+
+// queryOnlyFields are the fields of metrics and KPIs that only mean something with a query.
+var queryOnlyFields = []string{"source", "labels", "interval", "timeout", "series_limit"}
 
 // onlyWithQuery reports fields that only mean something for SQL-backed series.
 func (c *checker) onlyWithQuery(meta Meta, what, only string, keys ...string) {

@@ -16,9 +16,8 @@ func (c *checker) settings(s *Settings) {
 	if s.Grafana.URL != "" {
 		c.httpURL(s.Grafana.At("url"), "grafana url", s.Grafana.URL)
 	}
-	formats := []string{"prometheus", "mimir", "thanos"}
-	if !slices.Contains(formats, s.Rules.Format) {
-		c.errorf(s.Rules.At("format"), "unknown rules format %q; use one of %s%s", s.Rules.Format, joinOr(formats), didYouMean(s.Rules.Format, formats))
+	if !slices.Contains(RulesFormats, s.Rules.Format) {
+		c.errorf(s.Rules.At("format"), "unknown rules format %q; use one of %s%s", s.Rules.Format, joinOr(RulesFormats), didYouMean(s.Rules.Format, RulesFormats))
 	}
 	for _, name := range sortedKeys(s.Rules.Labels) {
 		c.labelName(s.Rules.At("labels"), "labels of rules settings", name)
@@ -29,6 +28,9 @@ func (c *checker) settings(s *Settings) {
 		}
 	}
 }
+
+// RulesFormats are the values settings.rules.format accepts.
+var RulesFormats = []string{"prometheus", "mimir", "thanos"}
 
 // team checks a team: a name and a Slack channel its alerts go to.
 func (c *checker) team(t *Team) {
@@ -49,6 +51,8 @@ func (c *checker) team(t *Team) {
 }
 
 var (
+	// httpURLPrefix is what an accepted link starts with; the JSON Schema uses it as the pattern.
+	httpURLPrefix  = regexp.MustCompile(`^[hH][tT][tT][pP][sS]?://[^/?#\s]+`)
 	slackChannel   = regexp.MustCompile(`^#[a-z0-9_][a-z0-9_-]{0,79}$`)
 	slackChannelID = regexp.MustCompile(`^[CG][A-Z0-9]{8,20}$`)
 )
@@ -88,7 +92,7 @@ func (c *checker) objective(o *Objective) {
 // httpURL checks that a link is an absolute http or https URL.
 func (c *checker) httpURL(p Pos, what, raw string) {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !httpURLPrefix.MatchString(raw) {
 		c.errorf(p, "%s must be an absolute http(s) URL like https://wiki.example.com/page, got %q", what, raw)
 	}
 }

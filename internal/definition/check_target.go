@@ -13,7 +13,7 @@ func (c *checker) target(k *KPI, what string) {
 		c.errorf(at, "missing field %q in %s: say whether higher or lower is better", "direction", where)
 	default:
 		c.errorf(t.At("direction"), "direction of %s must be higher or lower, got %q%s",
-			what, t.Direction, didYouMean(string(t.Direction), []string{"higher", "lower"}))
+			what, t.Direction, didYouMean(string(t.Direction), directions))
 	}
 	ramp := t.From != nil || t.To != nil
 	switch {

@@ -3,6 +3,7 @@ package definition
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -11,12 +12,13 @@ var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 // reservedLabel reports the labels kpic or Prometheus set themselves, which a user label would
 // overwrite or be overwritten by.
 func reservedLabel(name string) bool {
-	switch name {
-	case "kpi", "objective", "team", "severity", "job", "instance", "le", "quantile":
-		return true
-	}
-	return strings.HasPrefix(name, "__")
+	return slices.Contains(reservedLabels, name) || strings.HasPrefix(name, reservedLabelPrefix)
 }
+
+// reservedLabels are set by kpic or Prometheus; labels starting with reservedLabelPrefix too.
+var reservedLabels = []string{"kpi", "objective", "team", "severity", "job", "instance", "le", "quantile"}
+
+const reservedLabelPrefix = "__"
 
 // labelNames checks every label of a list field (labels, by), each at its own position.
 func (c *checker) labelNames(meta Meta, key, what string, names []string) {

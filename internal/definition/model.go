@@ -11,14 +11,15 @@ import (
 // Model is the merged, defaulted and validated content of one definitions folder.
 // Compilers treat it as read-only.
 type Model struct {
-	Settings   Settings
-	Sources    []*Source
-	Teams      []*Team
-	Objectives []*Objective
-	Metrics    []*Metric
-	KPIs       []*KPI
+	// The yaml tags name the top-level sections of a file; the JSON Schema is derived from them.
+	Settings   Settings     `yaml:"settings"`
+	Sources    []*Source    `yaml:"sources"`
+	Teams      []*Team      `yaml:"teams"`
+	Objectives []*Objective `yaml:"objectives"`
+	Metrics    []*Metric    `yaml:"metrics"`
+	KPIs       []*KPI       `yaml:"kpis"`
 	// Files lists the loaded files, relative to the folder, sorted.
-	Files []string
+	Files []string `yaml:"-"`
 
 	// names indexes metrics and KPIs by name for the lookups compilers make per KPI; Load
 	// builds it once the model is complete. Models built in Go without it are scanned.
@@ -199,6 +200,9 @@ const (
 	KindExpr   KPIKind = "expr"
 )
 
+// kpiKinds lists the kinds in the order messages and the JSON Schema name them.
+var kpiKinds = []KPIKind{KindQuery, KindMetric, KindRatio, KindGrowth, KindExpr}
+
 // KPI is a metric promoted because it measures progress toward an objective.
 type KPI struct {
 	Meta         `yaml:"-"`
@@ -259,6 +263,9 @@ const (
 	Higher Direction = "higher"
 	Lower  Direction = "lower"
 )
+
+// directions are the values target.direction accepts.
+var directions = []string{string(Higher), string(Lower)}
 
 // Target is a fixed value or a ramp (From to To across the objective's period).
 type Target struct {

@@ -3,6 +3,7 @@ package definition
 import (
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,10 +99,13 @@ func parseDate(n *yaml.Node) (any, bool) {
 	return Date{Time: t}, err == nil
 }
 
+// zeroDurationKeys are the duration fields where 0s means "at once" and is allowed.
+var zeroDurationKeys = []string{"for", "absent_for", "group_wait"}
+
 // duration decodes a duration; 0s is refused except where it means "at once".
 func (d *decoder) duration(n *yaml.Node, v reflect.Value, key string) {
 	d.scalar(n, v, key, "a duration like 5m", parseDuration)
-	zeroOK := key == "for" || key == "absent_for" || key == "group_wait"
+	zeroOK := slices.Contains(zeroDurationKeys, key)
 	if n.Kind == yaml.ScalarNode && v.Interface() == model.Duration(0) && !zeroOK {
 		if _, parsed := parseDuration(n); parsed {
 			d.errorf(n, "field %q: expected a duration longer than 0s, got %q", key, n.Value)
