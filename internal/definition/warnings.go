@@ -19,13 +19,28 @@ func (c *checker) warnings() {
 		if len(k.Supporting) == 0 && k.Name != "" {
 			c.warnf(k.Pos, "kpi %q lists no supporting metrics; name the metrics that explain its moves", k.Name)
 		}
-		if k.Kind == KindQuery {
-			c.naming(k.Meta, fmt.Sprintf("kpi %q", k.Name), k.Name, k.Unit)
+		what := fmt.Sprintf("kpi %q", k.Name)
+		if c.units(k.Meta, what, k.Name, k.Unit) && k.Kind == KindQuery {
+			c.naming(k.Meta, what, k.Name, k.Unit)
 		}
 	}
 	for _, x := range c.m.Metrics {
-		c.naming(x.Meta, fmt.Sprintf("metric %q", x.Name), x.Name, x.Unit)
+		what := fmt.Sprintf("metric %q", x.Name)
+		if c.units(x.Meta, what, x.Name, x.Unit) {
+			c.naming(x.Meta, what, x.Name, x.Unit)
+		}
 	}
+}
+
+// units warns, at the name, about unit words against Prometheus base units (the advice of
+// promtool check metrics, given before anything is exported) and reports whether the name
+// passed, so that the other naming advice is not piled on the same name.
+func (c *checker) units(meta Meta, what, name, unit string) bool {
+	a, bad := adviseUnits(name, unit)
+	if bad && name != "" {
+		c.warnf(meta.At("name"), "%s %s: %s", what, a.problem, a.rename)
+	}
+	return !bad
 }
 
 // naming checks a series name against Prometheus naming conventions: base unit suffixes, no
