@@ -15,7 +15,7 @@ import (
 
 // beyondSchemaMessage matches the loader's errors of the kinds beyondSchema lists: a mutant
 // the loader rejects only with these may pass the schema.
-var beyondSchemaMessage = regexp.MustCompile(`^undefined |is a KPI, not a metric|^duplicate (\w+ )?name|is broken down by|wrong side of the target|before it starts|is computed from itself`)
+var beyondSchemaMessage = regexp.MustCompile(`^undefined |is also a label of settings.rules.labels|is a KPI, not a metric|^duplicate (\w+ )?name|is broken down by|wrong side of the target|before it starts|is computed from itself`)
 
 // mutant is a valid folder with one change to one file.
 type mutant struct {
