@@ -121,12 +121,13 @@ var fieldSpecs = map[string]fieldSpec{
 	"ExporterSettings.series_limit":    {doc: "Most series one query may publish; 0 takes the default.", def: DefaultSeriesLimit, min: ptr(0)},
 	"ExporterSettings.stale_intervals": {doc: "How many missed intervals a failing query's last values survive before they are dropped; 0 takes the default.", def: DefaultStaleIntervals, min: ptr(0)},
 
-	"Source.name":           {doc: "Name metrics refer to in their source field: lowercase letters, digits, _ and -.", required: true, value: entityIDValue},
-	"Source.driver":         {doc: "Database driver: sqlite, postgres (PostgreSQL) or mysql (MySQL and MariaDB).", required: true, value: enumOf(Drivers())},
-	"Source.dsn":            {doc: "Connection string; ${ENV} references are expanded when kpic serve connects. Never a literal password. Set dsn or dsn_file.", choice: true, value: dsnValue},
-	"Source.dsn_file":       {doc: "File holding the connection string, such as a mounted secret. Set dsn or dsn_file.", choice: true, value: dsnValue},
-	"Source.query_timeout":  {doc: "Bound of each query; the statement is cancelled in the database.", def: DefaultQueryTimeout.String()},
-	"Source.max_open_conns": {doc: "Bound of the connection pool.", def: DefaultMaxOpenConns, min: ptr(1)},
+	"Source.name":             {doc: "Name metrics refer to in their source field: lowercase letters, digits, _ and -.", required: true, value: entityIDValue},
+	"Source.driver":           {doc: "Database driver: sqlite, postgres (PostgreSQL) or mysql (MySQL and MariaDB).", required: true, value: enumOf(Drivers())},
+	"Source.dsn":              {doc: "Connection string; ${ENV} references are expanded when kpic serve connects. Never a literal password. Set dsn or dsn_file.", choice: true, value: dsnValue},
+	"Source.dsn_file":         {doc: "File holding the connection string, such as a mounted secret. Set dsn or dsn_file.", choice: true, value: dsnValue},
+	"Source.query_timeout":    {doc: "Bound of each query; the statement is cancelled in the database.", def: DefaultQueryTimeout.String()},
+	"Source.max_open_conns":   {doc: "Bound of the connection pool.", def: DefaultMaxOpenConns, min: ptr(1)},
+	"Source.allow_privileged": {doc: "Run queries even as a role that can reach the server's files or programs or bypass permissions (a PostgreSQL superuser, MySQL FILE or SUPER), which kpic serve otherwise refuses; postgres and mysql only. Prefer a read-only role.", def: false},
 
 	"Team.name":          {doc: "Name owners and contributors refer to: lowercase letters, digits, _ and -.", required: true, value: entityIDValue},
 	"Team.title":         {doc: "Display name on dashboards."},
@@ -243,7 +244,11 @@ func forbids(keys []string) map[string]any {
 	return map[string]any{"properties": props}
 }
 
-func sourceRules() []any { return []any{exactlyOne([]string{"dsn"}, []string{"dsn_file"})} }
+func sourceRules() []any {
+	sqlite := map[string]any{"required": []any{"driver"}, "properties": map[string]any{"driver": map[string]any{"const": "sqlite"}}}
+	notTrue := map[string]any{"properties": map[string]any{"allow_privileged": map[string]any{"not": map[string]any{"const": true}}}}
+	return []any{exactlyOne([]string{"dsn"}, []string{"dsn_file"}), ifThen(sqlite, notTrue)}
+}
 
 func metricRules() []any {
 	return []any{

@@ -40,6 +40,11 @@ var beyondSchema = map[string]string{
 	"label_clashes_with_rules_label": crossRef,
 	"metric_kind_names_a_kpi":        crossRef,
 	"period_end_before_start":        compares,
+	"query_attach":                   sqlScan,
+	"query_transaction_control":      sqlScan,
+	"query_two_statements":           sqlScan,
+	"query_two_statements_block":     sqlScan,
+	"query_write_in_with":            sqlScan,
 	"promql_block_folded":            promQL,
 	"promql_block_literal":           promQL,
 	"promql_double_quoted":           promQL,
@@ -64,6 +69,7 @@ const (
 	compares = "compares two values (critical against target, end against start, by against labels, a name against itself)"
 	password = "finding a password needs the DSN parsed in each driver's syntax"
 	promQL   = "PromQL is checked by Prometheus' parser"
+	sqlScan  = "SQL is read statement by statement, with its strings and comments, to refuse writes"
 )
 
 // compileSchema compiles s as the given dialect, asserting formats (dates) as kpic does.
