@@ -13,6 +13,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/kpic/kpic/internal/definition"
+	"github.com/prometheus/common/model"
 )
 
 // needPostgres skips, or fails under CI=true, when the development PostgreSQL is unreachable.
@@ -80,6 +81,32 @@ func TestDatabaseDownAtStartLostAndBack(t *testing.T) {
 			t.Errorf("the %s show the DSN or its password:\n%s", name, out)
 		}
 	}
+}
+
+// TestAHungDatabaseReadsAsDownAndRecovers freezes PostgreSQL behind a proxy (connections stay
+// open, nothing answers): the source reads as down within a few intervals, every failure is a
+// timeout, and it comes back by itself once the database answers again.
+func TestAHungDatabaseReadsAsDownAndRecovers(t *testing.T) {
+	role := needPostgres(t)
+	p := newProxy(t, "127.0.0.1:5432")
+	x := metric("answer", "SELECT 42 AS value", 200*time.Millisecond)
+	x.Timeout = model.Duration(300 * time.Millisecond)
+	m := testModel(&definition.Source{Name: "db", Driver: "postgres",
+		DSN: definition.Secret("postgres://" + role + "@" + p.addr + "/test?sslmode=disable&connect_timeout=2")}, x)
+	_, srv := started(t, m, &syncBuffer{})
+	eventually(t, "the first value", func() bool { return scrape(t, srv)["business_answer{}"] == 42 })
+	p.freeze()
+	eventually(t, "the hang reported as down", func() bool { return scrape(t, srv)["kpic_source_up{source=db}"] == 0 })
+	got := scrape(t, srv)
+	if got["kpic_query_errors_total{query=answer,reason=timeout}"] < 1 || got["kpic_query_errors_total{query=answer,reason=query}"] != 0 {
+		t.Errorf("a hung database is not counted as timeouts: %v timeouts, %v query errors",
+			got["kpic_query_errors_total{query=answer,reason=timeout}"], got["kpic_query_errors_total{query=answer,reason=query}"])
+	}
+	p.unfreeze()
+	eventually(t, "recovery", func() bool {
+		got := scrape(t, srv)
+		return got["kpic_source_up{source=db}"] == 1 && got["business_answer{}"] == 42
+	})
 }
 
 // TestConcurrentScrapesDuringReloadsAndRuns is meant for -race: scrapes, reloads and query

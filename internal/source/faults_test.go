@@ -129,3 +129,41 @@ func TestDownDatabaseIsAConnectionErrorWithoutThePassword(t *testing.T) {
 		})
 	}
 }
+
+// TestServerTimeoutsAreTimeouts takes the errors PostgreSQL and MariaDB give when their own
+// statement timers fire (which can beat the client's deadline) and checks they are counted as
+// timeouts, not as failed queries.
+func TestServerTimeoutsAreTimeouts(t *testing.T) {
+	stmts := map[string][]string{
+		"postgres": {"SET statement_timeout = 50", "SELECT pg_sleep(2)"},
+		"mysql":    {"SET SESSION max_statement_time = 0.05", "SELECT SLEEP(2) FROM (SELECT 1 UNION ALL SELECT 2) x"},
+	}
+	for _, d := range testDBs(t) {
+		if d.driver == "sqlite" {
+			continue
+		}
+		t.Run(d.driver, func(t *testing.T) {
+			d.need(t)
+			conn, err := d.admin.Conn(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			mustExecConn(t, conn, stmts[d.driver][0])
+			_, serverErr := conn.ExecContext(context.Background(), stmts[d.driver][1])
+			if serverErr == nil {
+				t.Fatal("the server's timer did not fire")
+			}
+			if got := reason(d.open(t).Classify(serverErr)); got != source.ReasonTimeout {
+				t.Errorf("%v is counted as %q, want timeout", serverErr, got)
+			}
+		})
+	}
+}
+
+func mustExecConn(t *testing.T, conn *sql.Conn, q string) {
+	t.Helper()
+	if _, err := conn.ExecContext(context.Background(), q); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}

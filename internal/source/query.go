@@ -43,6 +43,11 @@ func (s *Source) Run(ctx context.Context, q Query, visit Visit) (Stats, error) {
 	if err != nil {
 		return Stats{}, &Error{Reason: ReasonRefused, Err: fmt.Errorf("query refused: %w", err)}
 	}
+	return s.run(ctx, stmt, q, visit)
+}
+
+// run executes stmt, already checked, for Run.
+func (s *Source) run(ctx context.Context, stmt string, q Query, visit Visit) (Stats, error) {
 	qctx, cancel := context.WithTimeout(ctx, q.Timeout)
 	defer cancel()
 	conn, err := s.db.Conn(qctx)
