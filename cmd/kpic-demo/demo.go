@@ -25,6 +25,7 @@ type config struct {
 	prometheus, alertmanager string
 	slackURL                 string
 	seed                     uint64
+	databaseOnly             bool
 }
 
 // grace is how long a child gets to exit on SIGTERM before it is killed.
@@ -51,6 +52,10 @@ func runDemo(ctx context.Context, c config, out io.Writer) (err error) {
 	db, err := s.seed(ctx)
 	if err != nil {
 		return err
+	}
+	if c.databaseOnly {
+		fmt.Fprintf(out, "Run kpic on it with: export KPIC_DEMO_DB=%s\n", s.db)
+		return nil
 	}
 	if err := s.start(ctx); err != nil {
 		return err

@@ -35,6 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.Flag("prometheus", "The Prometheus binary; the demo runs without it when it is missing.").Default("prometheus").StringVar(&c.prometheus)
 	app.Flag("alertmanager", "The Alertmanager binary.").Default("prometheus-alertmanager").StringVar(&c.alertmanager)
 	app.Flag("seed", "Random seed of the demo data.").Default("1").Uint64Var(&c.seed)
+	app.Flag("database-only", "Create the demo database (DIR/shop.db) and exit, without live activity or servers.").BoolVar(&c.databaseOnly)
 	app.Flag("slack-webhook-url", "Also forward alerts to this real Slack incoming webhook.").Envar("SLACK_WEBHOOK_URL").StringVar(&c.slackURL)
 	if _, err := app.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "kpic-demo: %v\n", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,8 +16,8 @@ import (
 
 // checkFlags are kpic check's options.
 type checkFlags struct {
-	dir, out, format string
-	only, diff       bool
+	dir, out, format    string
+	only, diff, queries bool
 }
 
 func registerCheck(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
@@ -25,6 +26,7 @@ func registerCheck(app *kingpin.Application, io streams, register func(string, f
 	cmd.Flag("out", "Folder holding the committed deploy/ and dashboards/.").Default(".").StringVar(&f.out)
 	cmd.Flag("definitions-only", "Validate the definitions only; do not compare generated files.").BoolVar(&f.only)
 	cmd.Flag("diff", "Print the unified diff of every stale generated file to stdout.").BoolVar(&f.diff)
+	cmd.Flag("queries", "Run every SQL query once against its source, as kpic serve does (read-only, with its timeout): a failing query is an error, one that would publish nothing useful a warning.").BoolVar(&f.queries)
 	cmd.Flag("format", "Output format: text, json (for editors) or github (GitHub Actions annotations).").
 		Default(report.Text).EnumVar(&f.format, report.Formats...)
 	cmd.Arg("KPIDIR", "Folder of KPI definitions.").Default("kpis").StringVar(&f.dir)
@@ -38,9 +40,13 @@ func runCheck(ctx context.Context, io streams, f checkFlags) error {
 		return errors.New("--diff prints a unified diff, which is not JSON; use it with --format=text or github")
 	}
 	m, diags := definition.Load(f.dir)
-	items := diagnosticItems(diags, f.format != report.Text)
+	fields := newFieldFinder(f.format != report.Text)
+	items := diagnosticItems(diags, fields)
 	var drifts []drift
 	if m != nil {
+		if f.queries {
+			items = sortItems(append(items, queryItems(ctx, m, fields)...))
+		}
 		if !f.only {
 			var err error
 			if drifts, err = staleFiles(m, f); err != nil {
@@ -82,9 +88,8 @@ func printCheck(io streams, f checkFlags, items []report.Item, drifts []drift) e
 
 // diagnosticItems turns the loader's diagnostics into report items, each once; fields are
 // looked up in the files only when the format shows them.
-func diagnosticItems(diags definition.Diagnostics, withFields bool) []report.Item {
+func diagnosticItems(diags definition.Diagnostics, fields *fieldFinder) []report.Item {
 	diags.Sort()
-	fields := newFieldFinder(withFields)
 	var out []report.Item
 	for i, d := range diags {
 		if i > 0 && d == diags[i-1] {
@@ -136,4 +141,12 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// sortItems orders findings by file and position, so query findings sit among the others.
+func sortItems(items []report.Item) []report.Item {
+	slices.SortStableFunc(items, func(a, b report.Item) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return items
 }

@@ -95,14 +95,16 @@ func warnDefs(t *testing.T) string {
 
 func TestEachWarningIsPrintedOnce(t *testing.T) {
 	defs := warnDefs(t)
+	t.Setenv("KPIC_DEMO_DB", filepath.Join(t.TempDir(), "none.db"))
 	for _, args := range [][]string{
 		{"check", "--definitions-only", defs},
+		{"serve", "--config.check", "--config.dir", defs},
 		{"check", "--out", t.TempDir(), defs},
 		{"diff", defs, defs},
 		{"build", "--out", t.TempDir(), defs},
 	} {
 		_, stdout, errs := kpic(t, args...)
-		if n := strings.Count(stdout+errs, "widgets_total\" ends in _total"); n != 1 {
+		if n := strings.Count(stdout+errs, "zz.yaml:2:11: warning: metric \"widgets_total\" ends in _total"); n != 1 {
 			t.Errorf("%v printed the warning %d times:\n%s%s", args[0], n, stdout, errs)
 		}
 	}

@@ -13,6 +13,9 @@ type fieldFinder struct {
 	files   map[string][]byte
 }
 
+// noFields finds no fields: for output that does not show them.
+var noFields = newFieldFinder(false)
+
 func newFieldFinder(enabled bool) *fieldFinder {
 	return &fieldFinder{enabled: enabled, files: map[string][]byte{}}
 }

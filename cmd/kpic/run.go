@@ -41,6 +41,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerBuild(app, io, register)
 	registerCheck(app, io, register)
 	registerDiff(app, io, register)
+	registerQuery(app, io, register)
 	registerServe(app, io, register)
 	registerSchema(app, io, register)
 	registerVersion(app, io, register)

@@ -39,7 +39,7 @@ func registerServe(app *kingpin.Application, io streams, register func(string, f
 	cmd := app.Command("serve", "Run the exporter: publish SQL-backed metrics as Prometheus gauges.")
 	f := &serveFlags{
 		configDir:   cmd.Flag("config.dir", "Folder of KPI definitions (*.yaml).").Default("kpis").String(),
-		configCheck: cmd.Flag("config.check", "Validate the definitions and the sources' DSNs, then exit.").Bool(),
+		configCheck: cmd.Flag("config.check", "Validate the definitions and the sources' DSNs without connecting, then exit (kpic check --queries also runs the queries).").Bool(),
 		web:         kingpinflag.AddFlags(cmd, defaultListenAddress),
 	}
 	f.log.Level = promslog.NewLevel()
@@ -55,10 +55,10 @@ func registerServe(app *kingpin.Application, io streams, register func(string, f
 func serve(ctx context.Context, f *serveFlags, io streams) error {
 	f.log.Writer = io.stderr
 	logger := promslog.New(&f.log)
-	load := loader(*f.configDir, logger)
 	if *f.configCheck {
-		return checkConfig(load, io)
+		return checkConfig(*f.configDir, io)
 	}
+	load := loader(*f.configDir, logger)
 	m, err := load()
 	if err != nil {
 		return err
@@ -86,10 +86,12 @@ func loader(dir string, logger *slog.Logger) func() (*definition.Model, error) {
 	}
 }
 
-// checkConfig validates the definitions and opens (without connecting) every source, so an
-// unset variable or unreadable dsn_file fails here rather than after a deploy.
-func checkConfig(load func() (*definition.Model, error), io streams) error {
-	m, err := load()
+// checkConfig validates the definitions, printing their diagnostics as kpic check does, and
+// opens (without connecting) every source, so an unset variable or unreadable dsn_file fails
+// here rather than after a deploy. It runs no query: it is meant for where the databases may
+// be unreachable (an image build, a pre-deploy hook); `kpic check --queries` tries them.
+func checkConfig(dir string, io streams) error {
+	m, err := load(io, dir)
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func checkConfig(load func() (*definition.Model, error), io streams) error {
 		}
 		src.Close()
 	}
-	_, err = fmt.Fprintf(io.stdout, "config OK: %d exported queries, %d sources\n", len(m.Exported()), len(m.Sources))
+	_, err = fmt.Fprintf(io.stdout, "config OK: %d exported queries, %d sources (queries not run; `kpic check --queries` runs them)\n", len(m.Exported()), len(m.Sources))
 	return err
 }
 

@@ -94,3 +94,6 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// Nearest returns the candidate a mistyped s most likely meant, or "" when none is close.
+func Nearest(s string, candidates []string) string { return nearest(s, candidates) }

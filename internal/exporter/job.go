@@ -58,11 +58,7 @@ func jitter(d time.Duration) time.Duration {
 // run executes the query once and publishes the outcome.
 func (j *job) run(ctx context.Context) {
 	start := time.Now()
-	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit, j.hint)
-	enc.constant = j.constant
-	var st source.Stats
-	var err error
-	enc.feed(func(visit source.Visit) { st, err = j.src.Run(ctx, j.query, visit) })
+	enc, st, err := j.execute(ctx)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return // stopped by shutdown or reload: neither a success nor a failure
 	}
@@ -72,6 +68,16 @@ func (j *job) run(ctx context.Context) {
 		return
 	}
 	j.succeeded(enc, st)
+}
+
+// execute runs the query once and encodes its rows; finish the encoder to get the block.
+func (j *job) execute(ctx context.Context) (*encoder, source.Stats, error) {
+	enc := newEncoder(j.gauge, j.help, j.query.Labels, j.limit, j.hint)
+	enc.constant = j.constant
+	var st source.Stats
+	var err error
+	enc.feed(func(visit source.Visit) { st, err = j.src.Run(ctx, j.query, visit) })
+	return enc, st, err
 }
 
 func (j *job) succeeded(enc *encoder, st source.Stats) {
