@@ -42,15 +42,21 @@ func trialItems(m *definition.Model, t exporter.Trial, fields *fieldFinder, down
 }
 
 // sourceFailure returns the source and the error when a trial failed for its source as a
-// whole (it did not open, or no connection could be made) rather than for its query.
+// whole (it did not open, no connection could be made, or its role is refused as privileged)
+// rather than for its query.
 func sourceFailure(t exporter.Trial) (string, error) {
 	var oe *exporter.OpenError
 	if errors.As(t.Err, &oe) {
 		return oe.Source, fmt.Errorf("%w; its queries were not tried", oe.Err)
 	}
 	var se *source.Error
-	if errors.As(t.Err, &se) && se.Reason == source.ReasonConnection {
-		return t.Export.Source, fmt.Errorf("source %q: cannot connect: %w", t.Export.Source, se)
+	if errors.As(t.Err, &se) {
+		switch se.Reason {
+		case source.ReasonConnection:
+			return t.Export.Source, fmt.Errorf("source %q: cannot connect: %w", t.Export.Source, se)
+		case source.ReasonPrivileged:
+			return t.Export.Source, fmt.Errorf("source %q: %w", t.Export.Source, se)
+		}
 	}
 	return "", nil
 }

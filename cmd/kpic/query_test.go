@@ -12,6 +12,13 @@ import (
 // go wrong, and returns the folder and the text (to find positions in).
 func queryDefs(t *testing.T, db testDB, table string) (dir, text string) {
 	t.Helper()
+	return queryDefsAs(t, db, table, db.driver != "sqlite")
+}
+
+// queryDefsAs is queryDefs; privileged allows the test servers' superuser (root, postgres)
+// that kpic otherwise refuses.
+func queryDefsAs(t *testing.T, db testDB, table string, privileged bool) (dir, text string) {
+	t.Helper()
 	dir = t.TempDir()
 	t.Setenv("KPIC_CHECKUX_DSN", db.dsn)
 	text = fmt.Sprintf(`sources:
@@ -19,6 +26,7 @@ func queryDefs(t *testing.T, db testDB, table string) (dir, text string) {
     driver: %s
     dsn: ${KPIC_CHECKUX_DSN}
     query_timeout: 10s
+    allow_privileged: %[3]t
 teams:
   - name: growth
     slack_channel: "#growth"
@@ -57,7 +65,7 @@ metrics:
     labels: [plan]
     series_limit: 1
     query: SELECT plan, amount AS value FROM %[2]s WHERE amount IS NOT NULL
-`, db.driver, table)
+`, db.driver, table, privileged)
 	if err := os.WriteFile(filepath.Join(dir, "defs.yaml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +161,16 @@ func TestQueryExplainsNamesWithoutAQuery(t *testing.T) {
 	code, _, errs = kpic(t, "query", "--config.dir", "../../kpis", "churn_ratio")
 	if code != 1 || !strings.Contains(errs, `kpi "churn_ratio" is computed by Prometheus (from its ratio)`) {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+func TestCheckQueriesReportsAPrivilegedRoleOnceAtTheSource(t *testing.T) {
+	db := testDBs(t)[1]
+	db.need(t)
+	dir, _ := queryDefsAs(t, db, seedPlans(t, db), false)
+	code, _, errs := kpic(t, "check", "--queries", "--definitions-only", dir)
+	if code != 1 || strings.Count(errs, "privileged role") != 1 || !strings.Contains(errs, "defs.yaml:2:5: source \"db\": privileged role") {
+		t.Errorf("exit %d:\n%s", code, errs)
 	}
 }
 
