@@ -44,6 +44,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerQuery(app, io, register)
 	registerServe(app, io, register)
 	registerSchema(app, io, register)
+	registerInit(app, io, register)
 	registerVersion(app, io, register)
 
 	cmd, done, err := parse(app, args)
