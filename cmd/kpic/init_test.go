@@ -28,8 +28,8 @@ func TestInitWritesAStarterThatChecksBuildsAndServes(t *testing.T) {
 			t.Errorf("init did not write %s: %v\n%s", name, err, stdout)
 		}
 	}
-	if code, _, stderr := kpic(t, "check", "--definitions-only", dir); code != 0 || stderr != "" {
-		t.Fatalf("check of the starter exited %d, want 0 and no warning:\n%s", code, stderr)
+	if code, _, stderr := kpic(t, "check", "--definitions-only", "--queries", dir); code != 0 || stderr != "" {
+		t.Fatalf("check --queries of the starter exited %d, want 0 and no warning:\n%s", code, stderr)
 	}
 	out := filepath.Join(root, "out")
 	if code, _, stderr := kpic(t, "build", "--out", out, dir); code != 0 {
