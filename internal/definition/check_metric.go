@@ -23,6 +23,7 @@ func (c *checker) metric(x *Metric) {
 	case hasQuery:
 		c.sqlQuery(x.Meta, what, x.Source, x.Query, x.Labels)
 		c.seriesLimit(x.Meta, what, x.SeriesLimit)
+		c.history(x.History, what)
 	case hasExpr:
 		c.promQL(x.Meta, "expr", what, x.Expr)
 		c.onlyWithQuery(x.Meta, what, "a metric read by a query", queryOnlyFields...)
@@ -79,7 +80,7 @@ func (c *checker) unit(meta Meta, what, unit string) {
 const valueColumn = "value"
 
 // queryOnlyFields are the fields of metrics and KPIs that only mean something with a query.
-var queryOnlyFields = []string{"source", "labels", "interval", "timeout", "series_limit"}
+var queryOnlyFields = []string{"source", "labels", "interval", "timeout", "series_limit", "history"}
 
 // onlyWithQuery reports fields that only mean something for SQL-backed series.
 func (c *checker) onlyWithQuery(meta Meta, what, only string, keys ...string) {
@@ -94,5 +95,15 @@ func (c *checker) onlyWithQuery(meta Meta, what, only string, keys ...string) {
 func (c *checker) seriesLimit(meta Meta, what string, limit int) {
 	if meta.Has("series_limit") && limit < 1 {
 		c.errorf(meta.At("series_limit"), "series_limit of %s must be at least 1, got %d", what, limit)
+	}
+}
+
+// history checks a series' history query (the decoder already refuses a zero timeout).
+func (c *checker) history(h *History, what string) {
+	if h == nil {
+		return
+	}
+	if strings.TrimSpace(h.Query) == "" {
+		c.errorf(h.At("query"), "history of %s needs a query returning the columns time, value and the labels", what)
 	}
 }

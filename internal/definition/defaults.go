@@ -46,9 +46,11 @@ func applyDefaults(m *Model) {
 	q := queryDefaults{settings: &m.Settings, timeouts: timeouts}
 	for _, x := range m.Metrics {
 		q.apply(x.Source, &x.Interval, &x.Timeout, &x.SeriesLimit)
+		x.History.setDefaults(x.Timeout)
 	}
 	for _, k := range m.KPIs {
 		q.apply(k.Source, &k.Interval, &k.Timeout, &k.SeriesLimit)
+		k.History.setDefaults(k.Timeout)
 		k.Kind = k.kind()
 		k.Alert.setDefaults()
 		if k.Title == "" {
@@ -151,5 +153,12 @@ func setDuration(d *model.Duration, def model.Duration) {
 func setInt(i *int, def int) {
 	if *i == 0 {
 		*i = def
+	}
+}
+
+// setDefaults gives a history query the timeout of its series, which has the source's.
+func (h *History) setDefaults(timeout model.Duration) {
+	if h != nil {
+		setDuration(&h.Timeout, timeout)
 	}
 }

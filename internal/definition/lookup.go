@@ -94,7 +94,7 @@ func (m *Model) Exported() []Export {
 	for _, x := range m.Metrics {
 		if x.Query != "" {
 			out = append(out, Export{Name: x.Name, Help: x.Help, Source: x.Source, Query: x.Query,
-				Labels: x.Labels, Interval: x.Interval, Timeout: x.Timeout, SeriesLimit: x.SeriesLimit, Pos: x.Pos})
+				Labels: x.Labels, Interval: x.Interval, Timeout: x.Timeout, SeriesLimit: x.SeriesLimit, History: x.History, Pos: x.Pos})
 		}
 	}
 	for _, k := range m.KPIs {
@@ -104,7 +104,7 @@ func (m *Model) Exported() []Export {
 				help = k.Description
 			}
 			out = append(out, Export{Name: k.Name, Help: help, Source: k.Source, Query: k.Query,
-				Labels: k.Labels, Interval: k.Interval, Timeout: k.Timeout, SeriesLimit: k.SeriesLimit, Pos: k.Pos})
+				Labels: k.Labels, Interval: k.Interval, Timeout: k.Timeout, SeriesLimit: k.SeriesLimit, History: k.History, Pos: k.Pos})
 		}
 	}
 	return out

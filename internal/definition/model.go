@@ -184,8 +184,20 @@ type Metric struct {
 	Interval    model.Duration `yaml:"interval"`
 	Timeout     model.Duration `yaml:"timeout"`
 	SeriesLimit int            `yaml:"series_limit"`
+	// History reads the metric's past, for kpic backfill.
+	History *History `yaml:"history"`
 	// Expr is PromQL for a metric already in Prometheus.
 	Expr string `yaml:"expr"`
+}
+
+// History is how kpic backfill reads the past of an SQL-backed series: Query returns a column
+// `time` (an SQL date or timestamp, or Unix seconds), the series' label columns and `value`;
+// each row's value holds from its time until the next row of the same series.
+type History struct {
+	Meta  `yaml:"-"`
+	Query string `yaml:"query"`
+	// Timeout bounds the history query. Default: the series' timeout (the source's).
+	Timeout model.Duration `yaml:"timeout"`
 }
 
 // KPIKind says how a KPI's value is computed.
@@ -223,6 +235,8 @@ type KPI struct {
 	Interval    model.Duration `yaml:"interval"`
 	Timeout     model.Duration `yaml:"timeout"`
 	SeriesLimit int            `yaml:"series_limit"`
+	// History reads the KPI's past, for kpic backfill.
+	History *History `yaml:"history"`
 	// metric kind: promote an existing metric.
 	Metric string `yaml:"metric"`
 	// ratio kind: sum(numerator) / sum(denominator).
@@ -332,7 +346,9 @@ type Export struct {
 	Interval    model.Duration
 	Timeout     model.Duration
 	SeriesLimit int
-	Pos         Pos
+	// History is the query of the series' past, nil when it has none.
+	History *History
+	Pos     Pos
 }
 
 // Units are the values `unit` accepts on metrics and KPIs. ratio is a fraction (0.05 is 5%),

@@ -152,6 +152,7 @@ var fieldSpecs = map[string]fieldSpec{
 	"Metric.interval":     {doc: "How often the query runs; default settings.default_interval."},
 	"Metric.timeout":      {doc: "Bound of the query; default the source's query_timeout."},
 	"Metric.series_limit": {doc: "Most series the query may publish; default settings.exporter.series_limit.", min: ptr(1)},
+	"Metric.history":      {doc: "How kpic backfill reads the metric's past: a query returning time, the labels and value."},
 	"Metric.expr":         {doc: "PromQL for a metric already in Prometheus. Set query or expr.", choice: true, notBlank: true},
 
 	"KPI.name":         {doc: "Lowercase snake_case name, the kpi label of every generated series. End it with its base unit (_seconds, _ratio, _dollars).", required: true, value: seriesNameValue},
@@ -167,6 +168,7 @@ var fieldSpecs = map[string]fieldSpec{
 	"KPI.interval":     {doc: "How often the query runs; only with query; default settings.default_interval."},
 	"KPI.timeout":      {doc: "Bound of the query; only with query; default the source's query_timeout."},
 	"KPI.series_limit": {doc: "Most series the query may publish; only with query.", min: ptr(1)},
+	"KPI.history":      {doc: "How kpic backfill reads the KPI's past; only with query."},
 	"KPI.metric":       {doc: "Metric promoted to a KPI. One of query, metric, ratio, growth or expr.", choice: true, value: seriesNameValue},
 	"KPI.ratio":        {doc: "sum(numerator) / sum(denominator), never an average of ratios. One of query, metric, ratio, growth or expr.", choice: true},
 	"KPI.growth":       {doc: "Relative change of a metric over a window: (now - then) / then. One of query, metric, ratio, growth or expr.", choice: true},
@@ -177,6 +179,9 @@ var fieldSpecs = map[string]fieldSpec{
 	"KPI.supporting":   {doc: "Metrics and KPIs that explain the KPI's moves; a warning when empty.", value: seriesNameValue},
 	"KPI.alert":        {doc: "Tuning of the KPI's alerts: off target, critical, at risk and no data."},
 	"KPI.dashboard":    {doc: "Tuning of the KPI's dashboard panels."},
+
+	"History.query":   {doc: "SQL returning a column time (a date, a timestamp or Unix seconds), the labels and value; each row holds until the next of its series.", required: true, notBlank: true},
+	"History.timeout": {doc: "Bound of the history query; default the timeout of its metric or KPI."},
 
 	"Ratio.numerator":   {doc: "Metric or KPI summed above the line.", required: true, value: seriesNameValue},
 	"Ratio.denominator": {doc: "Metric or KPI summed below the line.", required: true, value: seriesNameValue},
@@ -214,6 +219,7 @@ var typeSpecs = map[string]typeSpec{
 	"KPI":              {doc: "A metric that measures progress toward an objective: exactly one of query, metric, ratio, growth or expr.", rules: kpiRules},
 	"Ratio":            {doc: "sum(numerator) / sum(denominator)."},
 	"Growth":           {doc: "(now - then) / then of a metric over a window."},
+	"History":          {doc: "The past of an SQL-backed series, for kpic backfill."},
 	"Target":           {doc: "A direction, and a fixed value or a from/to ramp.", rules: targetRules},
 	"Alert":            {doc: "Tuning of a KPI's alerts."},
 	"KPIDashboard":     {doc: "Tuning of a KPI's panels."},
