@@ -38,6 +38,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	handlers := map[string]func(context.Context) error{}
 	register := func(name string, h func(context.Context) error) { handlers[name] = h }
+	registerBackfill(app, io, register)
 	registerBuild(app, io, register)
 	registerCheck(app, io, register)
 	registerDiff(app, io, register)

@@ -1,0 +1,193 @@
+package backfill_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/storage"
+	"github.com/prometheus/prometheus/tsdb"
+
+	"github.com/kpic/kpic/internal/backfill"
+	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/source"
+)
+
+// catalog is a small company with one history table: subscribers by plan, one row per day.
+const catalog = `
+settings:
+  namespace: biz
+  rules: {interval: 1m, labels: {tenant: acme}}
+sources:
+  - name: db
+    driver: %s
+    dsn: ${HISTORY_DSN}
+teams:
+  - {name: growth, slack_channel: "#growth"}
+objectives:
+  - name: grow
+    title: Grow
+    owner: growth
+    period: {start: 2026-01-01, end: 2026-12-31}
+metrics:
+  - name: subscribers
+    help: Subscribers by plan.
+    owner: growth
+    source: db
+    labels: [plan]
+    interval: 5m
+    query: SELECT plan, 1 AS value FROM %[2]s GROUP BY plan
+    history:
+      query: SELECT day AS time, plan, subscribers AS value FROM %[2]s
+kpis:
+  - name: total_subscribers
+    title: Subscribers
+    objective: grow
+    owner: growth
+    unit: count
+    metric: subscribers
+    target: {direction: higher, value: 100}
+    critical: 50
+    supporting: [subscribers]
+  - name: uptime
+    title: Uptime
+    objective: grow
+    owner: growth
+    unit: ratio
+    expr: avg(up)
+    target: {direction: higher, value: 0.99}
+`
+
+// days are the history rows: plan a and b on five days of March 2026. The totals (a+b) put the
+// KPI green (>= 100), amber (50..100) or red (< 50). Row order is scrambled on purpose, one
+// value is NULL (dropped, the day before holds on) and one row repeats a day (the first wins).
+var days = []string{
+	"('2026-03-03', 'a', 20)", "('2026-03-01', 'a', 60)", "('2026-03-01', 'b', 50)",
+	"('2026-03-02', 'a', 40)", "('2026-03-02', 'b', 30)", "('2026-03-03', 'b', 10)",
+	"('2026-03-04', 'a', NULL)", "('2026-03-04', 'b', 90)", "('2026-03-04', 'b', 1)",
+	"('2026-02-20', 'a', 5)",
+}
+
+// want are the values at chosen instants: the gauges from the rows and the KPI that follows.
+var want = []struct {
+	at           string
+	a, b, status float64
+}{
+	{"2026-03-01T00:00:00Z", 60, 50, 0},
+	{"2026-03-01T23:55:00Z", 60, 50, 0},
+	{"2026-03-02T12:00:00Z", 40, 30, 1},
+	{"2026-03-03T06:30:00Z", 20, 10, 2},
+	{"2026-03-04T18:00:00Z", 20, 90, 0},
+	{"2026-03-05T23:55:00Z", 20, 90, 0},
+}
+
+func TestBackfillDatabases(t *testing.T) {
+	for _, d := range testDBs(t) {
+		t.Run(d.driver, func(t *testing.T) {
+			d.need(t)
+			cols := "day DATE, plan VARCHAR(10), subscribers INTEGER"
+			table := d.table(t, "kpic_history", cols, []string{strings.Join(days, ", ")})
+			out := t.TempDir()
+			var warnings []string
+			sum := run(t, d, table, out, &warnings)
+			if len(sum.Queries) != 1 || sum.Queries[0].Null != 1 || sum.Queries[0].Series != 2 {
+				t.Errorf("query stats = %+v, want 1 NULL and 2 series", sum.Queries)
+			}
+			if len(warnings) != 1 || !strings.Contains(warnings[0], "kpi uptime skipped") || !strings.Contains(warnings[0], "up") {
+				t.Errorf("warnings = %q, want the expr KPI uptime skipped", warnings)
+			}
+			checkBlocks(t, out)
+		})
+	}
+}
+
+func run(t *testing.T, d testDB, table, out string, warnings *[]string) backfill.Summary {
+	t.Helper()
+	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, table))
+	env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
+	sum, err := backfill.Run(context.Background(), m, backfill.Options{
+		From: date(t, "2026-03-01T00:00:00Z"), To: date(t, "2026-03-06T00:00:00Z"), Out: out, Env: env,
+		Warn: func(w string) { *warnings = append(*warnings, w) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func loadCatalog(t *testing.T, yaml string) *definition.Model {
+	t.Helper()
+	m, diags := definition.LoadFS(fstest.MapFS{"kpis.yaml": {Data: []byte(yaml)}}, "kpis")
+	if errs := diags.Errors(); len(errs) > 0 {
+		t.Fatal(errs.Error())
+	}
+	return m
+}
+
+func date(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// checkBlocks opens the written blocks and queries them at the chosen instants.
+func checkBlocks(t *testing.T, out string) {
+	t.Helper()
+	db, err := tsdb.OpenDBReadOnly(out, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	blocks, err := db.Blocks()
+	if err != nil || len(blocks) != 5 {
+		t.Errorf("blocks = %d (%v), want one per day", len(blocks), err)
+	}
+	eng := promql.NewEngine(promql.EngineOpts{MaxSamples: 1e6, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
+	for _, w := range want {
+		at := date(t, w.at)
+		for expr, v := range map[string]float64{
+			`biz_subscribers{plan="a",tenant="acme"}`:           w.a,
+			`biz_subscribers{plan="b",tenant="acme"}`:           w.b,
+			`kpi:value{kpi="total_subscribers",tenant="acme"}`:  w.a + w.b,
+			`kpi:status{kpi="total_subscribers",tenant="acme"}`: w.status,
+			`count(kpi:value{kpi="uptime"}) or vector(0)`:       0,
+			`count_over_time(biz_subscribers{plan="a"}[5m])`:    1,
+		} {
+			got, ok := instant(t, eng, db, expr, at)
+			if !ok || got != v {
+				t.Errorf("%s at %s = %v (found %v), want %v", expr, w.at, got, ok, v)
+			}
+		}
+	}
+}
+
+// instant runs expr at t over the blocks; ok is false when the result is empty.
+func instant(t *testing.T, eng *promql.Engine, db storage.Queryable, expr string, at time.Time) (float64, bool) {
+	t.Helper()
+	q, err := eng.NewInstantQuery(context.Background(), db, nil, expr, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	res := q.Exec(context.Background())
+	if res.Err != nil {
+		t.Fatalf("%s: %v", expr, res.Err)
+	}
+	v, err := res.Vector()
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	if len(v) != 1 {
+		return float64(len(v)), false
+	}
+	return v[0].F, true
+}
