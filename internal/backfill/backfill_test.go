@@ -2,6 +2,7 @@ package backfill_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -121,7 +122,7 @@ func run(t *testing.T, d testDB, table, out string, warnings *[]string) backfill
 	return sum
 }
 
-func loadCatalog(t *testing.T, yaml string) *definition.Model {
+func loadCatalog(t testing.TB, yaml string) *definition.Model {
 	t.Helper()
 	m, diags := definition.LoadFS(fstest.MapFS{"kpis.yaml": {Data: []byte(yaml)}}, "kpis")
 	if errs := diags.Errors(); len(errs) > 0 {
@@ -190,4 +191,62 @@ func instant(t *testing.T, eng *promql.Engine, db storage.Queryable, expr string
 		return float64(len(v)), false
 	}
 	return v[0].F, true
+}
+
+// TestInterruptedRunLeavesNoBlock cancels a run after its first window, as Ctrl-C does: the
+// output folder must hold nothing, not a block, not a temporary folder.
+func TestInterruptedRunLeavesNoBlock(t *testing.T) {
+	d := testDBs(t)[0]
+	table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
+	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, table))
+	env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := t.TempDir()
+	windows := 0
+	_, err := backfill.Run(ctx, m, backfill.Options{
+		From: date(t, "2026-03-01T00:00:00Z"), To: date(t, "2026-03-06T00:00:00Z"), Out: out, Env: env,
+		Progress: func(p backfill.Progress) {
+			if p.Query == nil {
+				if windows++; windows == 3 { // a block is complete in the private TSDB by now
+					cancel()
+				}
+			}
+		},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil || len(entries) != 0 {
+		t.Errorf("output folder holds %v (%v), want nothing", entries, err)
+	}
+}
+
+// TestHistoryQueryCannotWrite runs a history query that deletes rows: the source's read-only
+// transaction refuses it, the run fails naming the metric, and the table is intact.
+func TestHistoryQueryCannotWrite(t *testing.T) {
+	for _, d := range testDBs(t) {
+		t.Run(d.driver, func(t *testing.T) {
+			d.need(t)
+			table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
+			yaml := strings.Replace(fmt.Sprintf(catalog, d.driver, table),
+				"query: SELECT day AS time, plan, subscribers AS value FROM "+table, "query: DELETE FROM "+table, 1)
+			m := loadCatalog(t, yaml)
+			env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
+			out := t.TempDir()
+			_, err := backfill.Run(context.Background(), m, backfill.Options{
+				From: date(t, "2026-03-01T00:00:00Z"), To: date(t, "2026-03-02T00:00:00Z"), Out: out, Env: env})
+			if err == nil || !strings.Contains(err.Error(), "history of subscribers") {
+				t.Errorf("err = %v, want the history of subscribers refused", err)
+			}
+			var n int
+			if err := d.admin.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != len(days) {
+				t.Errorf("table has %d rows (%v), want %d", n, err, len(days))
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Errorf("output folder holds %v, want nothing", entries)
+			}
+		})
+	}
 }

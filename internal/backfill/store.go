@@ -30,6 +30,7 @@ func openStore(tmp string, block time.Duration) (*store, error) {
 	opts.RetentionDuration = int64(100 * 365 * 24 * time.Hour / time.Millisecond)
 	opts.NoLockfile = true
 	opts.EnableOverlappingCompaction = false
+	opts.IsolationDisabled = true // one writer, and queries only read committed windows
 	dir := filepath.Join(tmp, "tsdb")
 	db, err := tsdb.Open(dir, slog.New(slog.DiscardHandler), nil, opts, nil)
 	if err != nil {
