@@ -28,8 +28,8 @@ settings:
   rules: {interval: 1m}
 sources:
   - {name: lite, driver: sqlite, dsn: "${BF_SQLITE}"}
-  - {name: pg, driver: postgres, dsn: "${BF_POSTGRES}"}
-  - {name: maria, driver: mysql, dsn: "${BF_MYSQL}"}
+  - {name: pg, driver: postgres, dsn: "${BF_POSTGRES}", allow_privileged: true}
+  - {name: maria, driver: mysql, dsn: "${BF_MYSQL}", allow_privileged: true}
 teams:
   - {name: growth, slack_channel: "#growth"}
 objectives:

@@ -29,6 +29,7 @@ sources:
   - name: db
     driver: %s
     dsn: ${HISTORY_DSN}
+    %s
 teams:
   - {name: growth, slack_channel: "#growth"}
 objectives:
@@ -43,9 +44,9 @@ metrics:
     source: db
     labels: [plan]
     interval: 5m
-    query: SELECT plan, 1 AS value FROM %[2]s GROUP BY plan
+    query: SELECT plan, 1 AS value FROM %[3]s GROUP BY plan
     history:
-      query: SELECT day AS time, plan, subscribers AS value FROM %[2]s
+      query: SELECT day AS time, plan, subscribers AS value FROM %[3]s
 kpis:
   - name: total_subscribers
     title: Subscribers
@@ -110,7 +111,7 @@ func TestBackfillDatabases(t *testing.T) {
 
 func run(t *testing.T, d testDB, table, out string, warnings *[]string) backfill.Summary {
 	t.Helper()
-	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, table))
+	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, d.privileged(), table))
 	env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
 	sum, err := backfill.Run(context.Background(), m, backfill.Options{
 		From: date(t, "2026-03-01T00:00:00Z"), To: date(t, "2026-03-06T00:00:00Z"), Out: out, Env: env,
@@ -198,7 +199,7 @@ func instant(t *testing.T, eng *promql.Engine, db storage.Queryable, expr string
 func TestInterruptedRunLeavesNoBlock(t *testing.T) {
 	d := testDBs(t)[0]
 	table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
-	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, table))
+	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, d.privileged(), table))
 	env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -230,7 +231,7 @@ func TestHistoryQueryCannotWrite(t *testing.T) {
 		t.Run(d.driver, func(t *testing.T) {
 			d.need(t)
 			table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
-			yaml := strings.Replace(fmt.Sprintf(catalog, d.driver, table),
+			yaml := strings.Replace(fmt.Sprintf(catalog, d.driver, d.privileged(), table),
 				"query: SELECT day AS time, plan, subscribers AS value FROM "+table, "query: DELETE FROM "+table, 1)
 			m := loadCatalog(t, yaml)
 			env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}

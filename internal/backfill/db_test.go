@@ -86,3 +86,12 @@ func exec(t *testing.T, db *sql.DB, q string) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// privileged is the source setting the test servers need: their admin users are superusers,
+// which kpic refuses unless told (SQLite has no roles).
+func (d testDB) privileged() string {
+	if d.driver == "sqlite" {
+		return ""
+	}
+	return "allow_privileged: true"
+}
