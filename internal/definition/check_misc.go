@@ -12,6 +12,8 @@ import (
 func (c *checker) settings(s *Settings) {
 	if !labelName.MatchString(s.Namespace) {
 		c.errorf(s.At("namespace"), "invalid namespace %q: it prefixes metric names, so use a snake_case name like business", s.Namespace)
+	} else if prefix, owner := ReservedPrefix(s.Namespace + "_"); prefix != "" {
+		c.errorf(s.At("namespace"), "namespace %q names the exported gauges %s..., which collide with %s on kpic serve's /metrics; use another namespace, like business", s.Namespace, s.Namespace+"_", owner)
 	}
 	if s.Grafana.URL != "" {
 		c.httpURL(s.Grafana.At("url"), "grafana url", s.Grafana.URL)
@@ -27,6 +29,26 @@ func (c *checker) settings(s *Settings) {
 			c.errorf(s.Exporter.At(key), "%s of exporter settings must be positive, got %d", key, v)
 		}
 	}
+}
+
+// reservedPrefixes are the name prefixes of the series kpic serve publishes besides the
+// exported gauges; a gauge starting with one could fake or break them.
+var reservedPrefixes = []struct{ prefix, owner string }{
+	{"kpic_", "kpic's own self-metrics (kpic_*)"},
+	{"go_", "the Go runtime metrics (go_*)"},
+	{"process_", "the process metrics (process_*)"},
+	{"promhttp_", "the HTTP handler metrics (promhttp_*)"},
+}
+
+// ReservedPrefix returns the reserved prefix a series name starts with and what owns it, or
+// "" when it starts with none.
+func ReservedPrefix(name string) (prefix, owner string) {
+	for _, r := range reservedPrefixes {
+		if strings.HasPrefix(name, r.prefix) {
+			return r.prefix, r.owner
+		}
+	}
+	return "", ""
 }
 
 // RulesFormats are the values settings.rules.format accepts.

@@ -2,6 +2,7 @@ package definition
 
 import (
 	"regexp"
+	"strings"
 )
 
 // fieldSpec is what the JSON Schema says about one field beyond its Go type: the description
@@ -39,6 +40,16 @@ func enumOf(values []string) func() map[string]any {
 
 func patterned(re *regexp.Regexp) func() map[string]any {
 	return func() map[string]any { return map[string]any{"type": "string", "pattern": re.String()} }
+}
+
+// namespaceValue is a namespace whose gauges stay clear of the reserved prefixes (settings).
+func namespaceValue() map[string]any {
+	var alts []string
+	for _, r := range reservedPrefixes {
+		alts = append(alts, strings.TrimSuffix(r.prefix, "_"))
+	}
+	return map[string]any{"type": "string", "pattern": labelName.String(),
+		"not": map[string]any{"type": "string", "pattern": "^(" + strings.Join(alts, "|") + ")(_|$)"}}
 }
 
 // seriesNameValue is a metric or KPI name (seriesNameOK).
@@ -98,7 +109,7 @@ var fieldSpecs = map[string]fieldSpec{
 	"Model.metrics":    {doc: "Measurable values of a business process, read by SQL (exported by kpic serve) or already in Prometheus (PromQL)."},
 	"Model.kpis":       {doc: "Metrics promoted because they measure progress toward an objective: each has an owner, a target with a direction, and alerts."},
 
-	"Settings.namespace":        {doc: "Prefix of every exported gauge: <namespace>_<metric>.", def: DefaultNamespace, value: patterned(labelName)},
+	"Settings.namespace":        {doc: "Prefix of every exported gauge: <namespace>_<metric>. Not kpic, go, process or promhttp (nor starting with one and _): those series are kpic serve's own.", def: DefaultNamespace, value: namespaceValue},
 	"Settings.default_interval": {doc: "How often the query of a metric or KPI that sets no interval runs.", def: DefaultInterval.String()},
 	"Settings.grafana":          {doc: "Where the dashboards live, for links in alerts and dashboards."},
 	"Settings.rules":            {doc: "How the generated Prometheus rule files are packaged and evaluated."},

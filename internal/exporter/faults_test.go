@@ -121,3 +121,30 @@ func reloadStatus(t *testing.T, method, base string) int {
 	defer resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestGaugesCollidingWithOwnSeriesAreRefused applies models that kpic check would refuse
+// (they were built in Go): a gauge faking a self-metric, the Go collector's, or another
+// query's gauge. Nothing is applied, so /metrics never holds two families of one name.
+func TestGaugesCollidingWithOwnSeriesAreRefused(t *testing.T) {
+	_, path := sqliteDB(t)
+	src := &definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)}
+	tests := map[string]*definition.Model{
+		"kpic_source_up": withNamespace(testModel(src, metric("source_up", "SELECT 1 AS value", time.Hour)), "kpic"),
+		"go_goroutines":  withNamespace(testModel(src, metric("goroutines", "SELECT 1 AS value", time.Hour)), "go"),
+		"two queries":    testModel(src, metric("same", "SELECT 1 AS value", time.Hour), metric("same", "SELECT 2 AS value", time.Hour)),
+	}
+	for name, m := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := New(Options{})
+			defer e.Close()
+			if err := e.Apply(m); err == nil || !strings.Contains(err.Error(), "collide") && !strings.Contains(err.Error(), "also published") {
+				t.Errorf("Apply: %v, want the collision refused", err)
+			}
+		})
+	}
+}
+
+func withNamespace(m *definition.Model, ns string) *definition.Model {
+	m.Settings.Namespace = ns
+	return m
+}

@@ -34,7 +34,12 @@ func (e *Exporter) newGeneration(m *definition.Model) (*generation, error) {
 		}
 		g.sources[s.Name] = src
 	}
+	gauges := map[string]string{}
 	for _, x := range m.Exported() {
+		if err := gaugeNameFree(m.GaugeName(x.Name), x, gauges); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		j, err := e.newJob(m, x, g.sources[x.Source])
 		if err != nil {
 			errs = append(errs, err)
@@ -48,6 +53,20 @@ func (e *Exporter) newGeneration(m *definition.Model) (*generation, error) {
 		return nil, err
 	}
 	return g, nil
+}
+
+// gaugeNameFree refuses a gauge that would collide with kpic's own series or another query's
+// gauge: /metrics would hold two families of one name and Prometheus would reject the scrape.
+// kpic check reports the same; this guards models built without it.
+func gaugeNameFree(gauge string, x definition.Export, seen map[string]string) error {
+	if _, owner := definition.ReservedPrefix(gauge); owner != "" {
+		return fmt.Errorf("%s: query %q: gauge %s would collide with %s", x.Pos, x.Name, gauge, owner)
+	}
+	if other, dup := seen[gauge]; dup {
+		return fmt.Errorf("%s: query %q: gauge %s is also published by query %q", x.Pos, x.Name, gauge, other)
+	}
+	seen[gauge] = x.Name
+	return nil
 }
 
 // newJob applies the defaults a model built without definition.Load may lack.
