@@ -42,7 +42,7 @@ func (c *checker) source(s *Source) {
 		c.errorf(s.At("dsn_file"), "%s sets both dsn and dsn_file; use one", what)
 	case s.DSN == "" && s.DSNFile == "":
 		c.errorf(s.Pos, "missing field \"dsn\" or \"dsn_file\" in %s", what)
-	case hasLiteralPassword(string(s.DSN)):
+	case literalPassword(s.Driver, string(s.DSN)):
 		c.errorf(s.At("dsn"), "dsn of %s contains a literal password; reference it as ${ENV_VAR} or move the DSN to a dsn_file", what)
 	}
 	if s.AllowPrivileged {
@@ -58,28 +58,9 @@ func (c *checker) source(s *Source) {
 }
 
 var (
-	envRef      = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}$`)
-	envRefs     = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-	kvPassword  = regexp.MustCompile(`(?i)(?:^|[\s?&;])(?:password|pass|pwd)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&;]*)`)
-	urlPassword = regexp.MustCompile(`://[^:/@]*:([^@]*)@`)
-	mysqlPasswd = regexp.MustCompile(`^[^:@/()\s]*:([^@]*)@`)
+	envRef  = regexp.MustCompile(`^\$\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+	envRefs = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 )
-
-// hasLiteralPassword reports a DSN that carries a password other than an ${ENV} reference, in
-// URL form (postgres://u:p@h or ?password=p), key=value form (password=p) or MySQL form
-// (u:p@tcp(h)/db).
-func hasLiteralPassword(dsn string) bool {
-	forms := []*regexp.Regexp{urlPassword, kvPassword}
-	if !strings.Contains(dsn, "://") {
-		forms = append(forms, mysqlPasswd)
-	}
-	for _, re := range forms {
-		if m := re.FindStringSubmatch(dsn); m != nil && literal(strings.Trim(m[1], "'")) {
-			return true
-		}
-	}
-	return false
-}
 
 // literal reports a password written out, as opposed to empty or an ${ENV} reference.
 func literal(p string) bool { return p != "" && !envRef.MatchString(p) }

@@ -31,6 +31,8 @@ var beyondSchema = map[string]string{
 	"critical_inside_ramp":           compares,
 	"dsn_password_keyvalue":          password,
 	"dsn_password_mysql":             password,
+	"dsn_password_mysql_url_chars":   password,
+	"dsn_password_sslpassword":       password,
 	"dsn_password_query_param":       password,
 	"dsn_password_url":               password,
 	"duplicate_name_metric_kpi":      crossRef,
