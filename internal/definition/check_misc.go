@@ -18,6 +18,9 @@ func (c *checker) settings(s *Settings) {
 	if s.Grafana.URL != "" {
 		c.httpURL(s.Grafana.At("url"), "grafana url", s.Grafana.URL)
 	}
+	if s.KPIURL != "" {
+		c.httpURL(s.At("kpi_url"), "kpi_url", s.KPIURL)
+	}
 	if !slices.Contains(RulesFormats, s.Rules.Format) {
 		c.errorf(s.Rules.At("format"), "unknown rules format %q; use one of %s%s", s.Rules.Format, joinOr(RulesFormats), didYouMean(s.Rules.Format, RulesFormats))
 	}

@@ -117,9 +117,15 @@ const (
 	TeamUIDPrefix = "kpic-team-"
 )
 
-// DashboardURL links to the KPI's detail dashboard (its `kpi` variable set), or returns "" when
-// settings.grafana.url is not set.
+// KPIPlaceholder is what settings.kpi_url writes where the KPI's name goes.
+const KPIPlaceholder = "{kpi}"
+
+// DashboardURL is the page alerts link to for a KPI: settings.kpi_url with the name filled in,
+// else the Grafana KPI detail dashboard (its `kpi` variable set), else "" (no link).
 func (m *Model) DashboardURL(kpi string) string {
+	if u := m.Settings.KPIURL; u != "" {
+		return strings.ReplaceAll(u, KPIPlaceholder, url.PathEscape(kpi))
+	}
 	if m.Settings.Grafana.URL == "" {
 		return ""
 	}

@@ -56,11 +56,14 @@ type Settings struct {
 	// Namespace prefixes every exported gauge: <namespace>_<metric>. Default "business".
 	Namespace string `yaml:"namespace"`
 	// DefaultInterval is the query interval of metrics that set none. Default 1m.
-	DefaultInterval model.Duration   `yaml:"default_interval"`
-	Grafana         Grafana          `yaml:"grafana"`
-	Rules           RulesSettings    `yaml:"rules"`
-	Alertmanager    Alertmanager     `yaml:"alertmanager"`
-	Exporter        ExporterSettings `yaml:"exporter"`
+	DefaultInterval model.Duration `yaml:"default_interval"`
+	Grafana         Grafana        `yaml:"grafana"`
+	// KPIURL is the page alerts link to for a KPI, {kpi} replaced by its name; unset, the
+	// Grafana KPI dashboard when grafana.url is set, else no link.
+	KPIURL       string           `yaml:"kpi_url"`
+	Rules        RulesSettings    `yaml:"rules"`
+	Alertmanager Alertmanager     `yaml:"alertmanager"`
+	Exporter     ExporterSettings `yaml:"exporter"`
 }
 
 // Grafana says where the dashboards live, for links in alerts and dashboards.

@@ -112,6 +112,7 @@ var fieldSpecs = map[string]fieldSpec{
 	"Settings.namespace":        {doc: "Prefix of every exported gauge: <namespace>_<metric>. Not kpic, go, process or promhttp (nor starting with one and _): those series are kpic serve's own.", def: DefaultNamespace, value: namespaceValue},
 	"Settings.default_interval": {doc: "How often the query of a metric or KPI that sets no interval runs.", def: DefaultInterval.String()},
 	"Settings.grafana":          {doc: "Where the dashboards live, for links in alerts and dashboards."},
+	"Settings.kpi_url":          {doc: "Absolute http(s) URL of the page alerts link to (dashboard_url) for a KPI, {kpi} replaced by its name, e.g. https://kpis.example.com/kpi/{kpi}; unset, the Grafana KPI dashboard when grafana.url is set, else no link.", value: urlValue},
 	"Settings.rules":            {doc: "How the generated Prometheus rule files are packaged and evaluated."},
 	"Settings.alertmanager":     {doc: "Tuning of the generated Alertmanager routes and Slack receivers."},
 	"Settings.exporter":         {doc: "Defaults of kpic serve, the exporter."},

@@ -103,7 +103,7 @@ func sourceFields(m *definition.Model) []entity {
 func settingsFields(m *definition.Model) []entity {
 	s := m.Settings
 	return []entity{{"settings", []field{
-		{"namespace", s.Namespace}, {"Grafana URL", s.Grafana.URL}, {"rule format", s.Rules.Format},
+		{"namespace", s.Namespace}, {"Grafana URL", s.Grafana.URL}, {"KPI link", s.KPIURL}, {"rule format", s.Rules.Format},
 		{"rule interval", dur(s.Rules.Interval)}, {"Slack webhook file", s.Alertmanager.SlackAPIURLFile},
 	}}}
 }
