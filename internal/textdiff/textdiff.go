@@ -1,21 +1,27 @@
 // Package textdiff compares a committed generated file with a fresh build, so that `kpic check`
 // can say how much changed and `kpic check --diff` can show exactly what.
 //
-// The diff is Myers' algorithm as the Go team runs it in gopls (golang.org/x/tools/internal/diff,
-// published as github.com/aymanbagabas/go-udiff), on whole lines: minimal for changes of up to
-// about a hundred lines per file, and past that a best-effort diff in bounded time rather than a
-// quadratic search. Common starts and ends always match, so a one-line change gives a one-line
-// hunk however large the file is.
+// The edit script is Myers' algorithm as github.com/sergi/go-diff (diff-match-patch) runs it on
+// whole lines: minimal, with the common start and end of the texts always matched, so a
+// one-line change gives a one-line hunk however large the file is. Only a pathological pair of
+// files (hundreds of thousands of lines, mostly different) reaches the search's time limit,
+// past which the rest of that file shows as replaced rather than the check hanging.
 package textdiff
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
+	"time"
 
-	"github.com/aymanbagabas/go-udiff"
+	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 // contextLines is the unchanged lines shown around each change, as diff -u does.
 const contextLines = 3
+
+// searchLimit bounds the time the diff of one file may take.
+const searchLimit = 2 * time.Second
 
 // Change summarises how one text differs from another.
 type Change struct {
@@ -32,23 +38,67 @@ func Compare(oldName, newName string, old, new []byte) Change {
 	if bytes.Equal(old, new) {
 		return Change{}
 	}
-	before, after := string(old), string(new)
-	u, err := udiff.ToUnifiedDiff(oldName, newName, before, udiff.Lines(before, after), contextLines)
-	if err != nil { // the edits come from the same texts: they always apply
-		panic("textdiff: inconsistent edits: " + err.Error())
+	ops := edits(string(old), string(new))
+	c := Change{Line: firstDifference(old, new)}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
+	for _, h := range hunks(ops, contextLines) {
+		writeHunk(&sb, h)
 	}
-	c := Change{Diff: u.String(), Line: firstDifference(old, new)}
-	for _, h := range u.Hunks {
-		for _, l := range h.Lines {
-			switch l.Kind {
-			case udiff.Insert:
-				c.Added++
-			case udiff.Delete:
-				c.Removed++
-			}
+	c.Diff = sb.String()
+	for _, o := range ops {
+		switch o.kind {
+		case '+':
+			c.Added++
+		case '-':
+			c.Removed++
 		}
 	}
 	return c
+}
+
+// op is one line of the edit script: ' ' kept, '-' removed, '+' added.
+type op struct {
+	kind       byte
+	line       string
+	aIdx, bIdx int // 0-based positions in a and b before this line
+}
+
+// edits is the line edit script turning a into b.
+func edits(a, b string) []op {
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = searchLimit
+	ra, rb, lines := dmp.DiffLinesToRunes(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(ra, rb, false), lines)
+	var out []op
+	i, j := 0, 0
+	for _, d := range diffs {
+		for _, line := range splitLines(d.Text) {
+			switch d.Type {
+			case diffmatchpatch.DiffEqual:
+				out = append(out, op{' ', line, i, j})
+				i, j = i+1, j+1
+			case diffmatchpatch.DiffDelete:
+				out = append(out, op{'-', line, i, j})
+				i++
+			case diffmatchpatch.DiffInsert:
+				out = append(out, op{'+', line, i, j})
+				j++
+			}
+		}
+	}
+	return out
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(s, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
 }
 
 // firstDifference is the 1-based number of the first line of old that new does not share.

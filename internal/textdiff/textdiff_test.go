@@ -54,6 +54,33 @@ func TestOneLineChangeInALargeRepetitiveFileIsOneLineHunk(t *testing.T) {
 	}
 }
 
+// TestALargeInsertionAmongRepeatedLinesIsMinimal adds a KPI's worth of panels to a dashboard
+// and renames another: the diff must add exactly the new lines and change exactly the title,
+// not replace the stretch between them (where a search with a small edit budget gives up).
+func TestALargeInsertionAmongRepeatedLinesIsMinimal(t *testing.T) {
+	panel := func(i int) string {
+		return "    {\n      \"title\": \"panel " + strconv.Itoa(i) + "\",\n      \"type\": \"stat\"\n    },\n"
+	}
+	var old, neu strings.Builder
+	for i := range 2000 {
+		old.WriteString(panel(i))
+		if i == 10 {
+			neu.WriteString(strings.Replace(panel(i), "panel", "Panel", 1))
+			continue
+		}
+		neu.WriteString(panel(i))
+		if i == 1000 {
+			for j := range 100 {
+				neu.WriteString(panel(5000 + j))
+			}
+		}
+	}
+	c := Compare("a", "b", []byte(old.String()), []byte(neu.String()))
+	if c.Added != 401 || c.Removed != 1 {
+		t.Errorf("got +%d -%d, want +401 -1", c.Added, c.Removed)
+	}
+}
+
 // TestDiffAppliesWithPatch checks random edits against GNU patch: applying the diff to the old
 // text must give the new text exactly.
 func TestDiffAppliesWithPatch(t *testing.T) {
