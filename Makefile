@@ -75,6 +75,11 @@ demo: ## Run the live demo: seeded SQLite, kpic serve, and Prometheus, Alertmana
 	CGO_ENABLED=0 $(GO) build -o .demo/kpic-demo ./cmd/kpic-demo
 	./.demo/kpic-demo --kpic=.demo/kpic --kpis=$(KPIDIR)
 
+.PHONY: demo-db
+demo-db: ## Create only the demo company's SQLite database, .demo/shop.db, to run kpic serve, query and check --queries on by hand.
+	CGO_ENABLED=0 $(GO) build -o .demo/kpic-demo ./cmd/kpic-demo
+	./.demo/kpic-demo --database-only
+
 .PHONY: e2e
 e2e: install-prometheus ## Run the end-to-end tests: real Prometheus, Alertmanager, PostgreSQL and SQLite (docs/demo.md).
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/kpic ./cmd/kpic
