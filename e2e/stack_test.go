@@ -18,17 +18,25 @@ import (
 // running is one stack under test: kpic serve on a backend, Prometheus and Alertmanager.
 type running struct {
 	prometheus string // base URL
+	serve      string // base URL of kpic serve, which serves the scorecard at /
 	slack      *slackhook.Receiver
 }
 
-// startStack compiles testdata/kpis for backend b with kpic build, then starts the webhook
-// receiver, Alertmanager, kpic serve and Prometheus on free ports. Everything stops with t.
+// startStack runs the stack on the definitions in testdata/kpis.
 func startStack(t *testing.T, b backend) running {
+	t.Helper()
+	return startStackOf(t, b, "testdata/kpis")
+}
+
+// startStackOf compiles the definitions in catalog for backend b with kpic build, then starts
+// the webhook receiver, Alertmanager, kpic serve (with the scorecard reading Prometheus) and
+// Prometheus on free ports. Everything stops with t.
+func startStackOf(t *testing.T, b backend, catalog string) running {
 	t.Helper()
 	prom := need(t, "prometheus", installPrometheus)
 	am := need(t, "prometheus-alertmanager", installPrometheus)
 	dir := t.TempDir()
-	defs := definitions(t, dir, b.driver)
+	defs := definitions(t, dir, catalog, b.driver)
 	env := []string{"E2E_DSN=" + b.dsn}
 	build(t, env, filepath.Join(dir, "out"), defs)
 
@@ -36,25 +44,32 @@ func startStack(t *testing.T, b backend) running {
 	hook := httptest.NewServer(slack)
 	t.Cleanup(hook.Close)
 	amAddr := startAlertmanager(t, am, dir, filepath.Join(dir, "out", "deploy", "alertmanager"), hook.URL)
-	serveAddr := freeAddr(t)
-	start(t, dir, "kpic serve", "/metrics", serveAddr, env, kpicBin, "serve", "--config.dir="+defs, "--web.listen-address="+serveAddr)
-	promAddr := startPrometheus(t, prom, dir, serveAddr, amAddr)
-	return running{prometheus: "http://" + promAddr, slack: slack}
+	serveAddr, promAddr := freeAddr(t), freeAddr(t)
+	start(t, dir, "kpic serve", "/metrics", serveAddr, env, kpicBin, "serve", "--config.dir="+defs,
+		"--web.listen-address="+serveAddr, "--prometheus.url=http://"+promAddr)
+	startPrometheus(t, prom, dir, promAddr, serveAddr, amAddr)
+	return running{prometheus: "http://" + promAddr, serve: "http://" + serveAddr, slack: slack}
 }
 
-// definitions copies testdata/kpis into dir and adds the source for driver.
-func definitions(t *testing.T, dir, driver string) string {
+// definitions copies the YAML files of catalog into dir and adds the source for driver.
+func definitions(t *testing.T, dir, catalog, driver string) string {
 	t.Helper()
 	defs := filepath.Join(dir, "kpis")
 	if err := os.MkdirAll(defs, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile("testdata/kpis/kpis.yaml")
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join(catalog, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no definitions in %s (%v)", catalog, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(defs, filepath.Base(f)), data)
 	}
 	source := "sources:\n  - name: db\n    driver: " + driver + "\n    dsn: ${E2E_DSN}\n    query_timeout: 5s\n"
-	write(t, filepath.Join(defs, "kpis.yaml"), data)
 	write(t, filepath.Join(defs, "source.yaml"), []byte(source))
 	return defs
 }
@@ -84,7 +99,8 @@ func startAlertmanager(t *testing.T, bin, dir, generated, hookURL string) string
 	return addr
 }
 
-func startPrometheus(t *testing.T, bin, dir, serveAddr, amAddr string) string {
+// startPrometheus runs Prometheus on addr, scraping kpic serve and evaluating the generated rules.
+func startPrometheus(t *testing.T, bin, dir, addr, serveAddr, amAddr string) {
 	t.Helper()
 	rules, err := filepath.Glob(filepath.Join(dir, "out", "deploy", "prometheus", "*.rules.yml"))
 	if err != nil || len(rules) == 0 {
@@ -96,10 +112,8 @@ func startPrometheus(t *testing.T, bin, dir, serveAddr, amAddr string) string {
 	}
 	path := filepath.Join(dir, "prometheus.yml")
 	write(t, path, cfg)
-	addr := freeAddr(t)
 	start(t, dir, "Prometheus", "/-/ready", addr, nil, bin, "--config.file="+path,
 		"--storage.tsdb.path="+filepath.Join(dir, "prometheus-data"), "--web.listen-address="+addr)
-	return addr
 }
 
 // start runs a program until the test ends and waits until it answers on readyPath.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/exporter"
+	"github.com/kpic/kpic/internal/scorecard"
 	"github.com/kpic/kpic/internal/source"
 )
 
@@ -32,6 +33,13 @@ type serveFlags struct {
 	configCheck *bool
 	web         *web.FlagConfig
 	log         promslog.Config
+	scorecard   scorecardFlags
+}
+
+// scorecardFlags configure the scorecard page; it is served when prometheusURL is set.
+type scorecardFlags struct {
+	prometheusURL *string
+	timeout       *time.Duration
 }
 
 // registerServe adds `kpic serve`, the exporter.
@@ -41,6 +49,10 @@ func registerServe(app *kingpin.Application, io streams, register func(string, f
 		configDir:   cmd.Flag("config.dir", "Folder of KPI definitions (*.yaml).").Default("kpis").String(),
 		configCheck: cmd.Flag("config.check", "Validate the definitions and the sources' DSNs without connecting, then exit (kpic check --queries also runs the queries).").Bool(),
 		web:         kingpinflag.AddFlags(cmd, defaultListenAddress),
+		scorecard: scorecardFlags{
+			prometheusURL: cmd.Flag("prometheus.url", "Prometheus evaluating the generated rules; when set, the scorecard page is served at /.").String(),
+			timeout:       cmd.Flag("prometheus.timeout", "Time limit of the Prometheus queries behind one scorecard page.").Default("10s").Duration(),
+		},
 	}
 	f.log.Level = promslog.NewLevel()
 	cmd.Flag(promslogflag.LevelFlagName, promslogflag.LevelFlagHelp).Default("info").
@@ -63,13 +75,21 @@ func serve(ctx context.Context, f *serveFlags, io streams) error {
 	if err != nil {
 		return err
 	}
-	e := exporter.New(exporter.Options{Logger: logger, Env: source.OSEnv(), Load: load})
+	sc, err := newScorecard(m, f.scorecard, logger)
+	if err != nil {
+		return err
+	}
+	opts := exporter.Options{Logger: logger, Env: source.OSEnv(), Load: load}
+	if sc != nil {
+		opts.Applied = sc.SetModel
+	}
+	e := exporter.New(opts)
 	if err := e.Apply(m); err != nil {
 		return err
 	}
 	defer e.Close()
 	logger.Info("starting kpic serve", "version", version.Info(), "build_context", version.BuildContext())
-	return listen(ctx, e, f.web, logger)
+	return listen(ctx, e, sc, f.web, logger)
 }
 
 // loader reads the definitions; warnings are logged, errors refuse the configuration.
@@ -107,8 +127,8 @@ func checkConfig(dir string, io streams) error {
 }
 
 // listen serves HTTP, reloads on SIGHUP, and shuts down gracefully when ctx ends.
-func listen(ctx context.Context, e *exporter.Exporter, flags *web.FlagConfig, logger *slog.Logger) error {
-	mux, err := e.Mux(landingConfig())
+func listen(ctx context.Context, e *exporter.Exporter, sc *scorecard.Scorecard, flags *web.FlagConfig, logger *slog.Logger) error {
+	mux, err := routes(e, sc)
 	if err != nil {
 		return err
 	}

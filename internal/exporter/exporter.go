@@ -20,6 +20,9 @@ type Options struct {
 	Env source.Env
 	// Load reads and validates the definitions again, for Reload.
 	Load func() (*definition.Model, error)
+	// Applied, when set, is told each model that Apply starts running (the scorecard follows
+	// reloads through it).
+	Applied func(*definition.Model)
 }
 
 // Exporter runs the queries of the applied model and serves their results.
@@ -81,6 +84,9 @@ func (e *Exporter) Apply(m *definition.Model) error {
 	e.metrics.reloadOK.Set(1)
 	e.metrics.reloadTime.SetToCurrentTime()
 	e.opts.Logger.Info("configuration applied", "queries", len(gen.jobs), "sources", len(gen.sources))
+	if e.opts.Applied != nil {
+		e.opts.Applied(m)
+	}
 	return nil
 }
 
