@@ -39,6 +39,8 @@ type session struct {
 	procs         []*stack.Proc
 	stops         []func() error
 	prometheusURL string
+	promAddr      string // reserved for Prometheus before kpic serve starts
+	scorecardURL  string
 	where         [][2]string // what runs where, for the summary
 }
 

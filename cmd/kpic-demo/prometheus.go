@@ -70,9 +70,11 @@ func (s *session) startPrometheus(ctx context.Context, deployDir, serveAddr, amA
 		RuleFiles: absAll(rules), Alertmanager: amAddr}); err != nil {
 		return err
 	}
-	addr, err := stack.FreeAddr(prometheusPort)
-	if err != nil {
-		return err
+	addr := s.promAddr
+	if addr == "" {
+		if addr, err = stack.FreeAddr(prometheusPort); err != nil {
+			return err
+		}
 	}
 	p, err := s.spawn("Prometheus", nil, bin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
 		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr)

@@ -34,6 +34,9 @@ func (s *session) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.reservePrometheus(); err != nil {
+		return err
+	}
 	serveAddr, err := s.startServe(ctx)
 	if err != nil {
 		return err
@@ -78,19 +81,37 @@ func shutdown(srv *http.Server) error {
 	return srv.Shutdown(ctx)
 }
 
-// startServe runs kpic serve on the demo database.
+// reservePrometheus picks Prometheus' address before kpic serve starts, so that kpic serve's
+// scorecard can read it; without Prometheus installed there is no scorecard.
+func (s *session) reservePrometheus() error {
+	if _, err := exec.LookPath(s.c.prometheus); err != nil {
+		return nil
+	}
+	addr, err := stack.FreeAddr(prometheusPort)
+	s.promAddr = addr
+	return err
+}
+
+// startServe runs kpic serve on the demo database, with the scorecard when Prometheus runs.
 func (s *session) startServe(ctx context.Context) (string, error) {
 	addr, err := stack.FreeAddr(servePort)
 	if err != nil {
 		return "", err
 	}
-	p, err := s.spawn("kpic serve", []string{"KPIC_DEMO_DB=" + s.db}, s.c.kpic,
-		"serve", "--config.dir="+s.c.kpis, "--web.listen-address="+addr)
+	args := []string{"serve", "--config.dir=" + s.c.kpis, "--web.listen-address=" + addr}
+	if s.promAddr != "" {
+		args = append(args, "--prometheus.url=http://"+s.promAddr)
+	}
+	p, err := s.spawn("kpic serve", []string{"KPIC_DEMO_DB=" + s.db}, s.c.kpic, args...)
 	if err != nil {
 		return "", fmt.Errorf("%w (make demo builds it with: go build -o .demo/kpic ./cmd/kpic)", err)
 	}
 	if err := s.ready(ctx, "http://"+addr+"/metrics", p); err != nil {
 		return "", err
+	}
+	if s.promAddr != "" {
+		s.scorecardURL = "http://" + addr + "/"
+		s.where = append(s.where, [2]string{"scorecard", s.scorecardURL})
 	}
 	s.where = append(s.where, [2]string{"kpic serve", "http://" + addr + "/metrics"})
 	return addr, nil

@@ -25,6 +25,9 @@ func (s *session) summary() {
 	if s.prometheusURL != "" {
 		b.WriteString("\nWithin about two minutes churn_ratio turns red and its Slack message prints below.\n")
 	}
+	if s.scorecardURL != "" {
+		fmt.Fprintf(&b, "Open the scorecard: %s\n", s.scorecardURL)
+	}
 	fmt.Fprintln(s.out, b.String())
 }
 
