@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,7 +62,8 @@ func prometheusStatuses(t *testing.T, url, series, label string) map[string]stri
 
 func TestScorecardAgainstARealPrometheus(t *testing.T) {
 	m, url := twoProjects(t)
-	sc, err := New(m, Options{PrometheusURL: url, Timeout: 5 * time.Second})
+	requests := &counter{next: http.DefaultTransport}
+	sc, err := New(m, Options{PrometheusURL: url, Timeout: 5 * time.Second, Transport: requests})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,6 +71,11 @@ func TestScorecardAgainstARealPrometheus(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("GET / = %d\n%s", code, body)
 	}
+	t.Run("the overview makes one query per series name, whatever the number of KPIs", func(t *testing.T) {
+		if got := requests.n.Load(); got != 10 {
+			t.Errorf("GET / made %d requests to Prometheus, want 10 (9 instant, 1 range)", got)
+		}
+	})
 	t.Run("each KPI's data-status is its kpi:status, nodata without one", func(t *testing.T) {
 		want := prometheusStatuses(t, url, "kpi:status", "kpi")
 		got := elements(t, body, "data-kpi")
@@ -229,4 +236,15 @@ func TestNewRefusesABadPrometheusURL(t *testing.T) {
 			t.Errorf("New accepted --prometheus.url=%q", u)
 		}
 	}
+}
+
+// counter counts the requests to Prometheus.
+type counter struct {
+	n    atomic.Int64
+	next http.RoundTripper
+}
+
+func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.next.RoundTrip(r)
 }
