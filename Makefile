@@ -62,6 +62,16 @@ install-prometheus: ## Install Debian's prometheus and prometheus-alertmanager w
 		echo "install Prometheus (promtool) and Alertmanager from your distribution, or https://prometheus.io/download/"; exit 1; \
 	fi
 
+.PHONY: install-chromium
+install-chromium: ## Install Debian's chromium and chromium-driver when missing, for the scorecard's browser tests (needs root or sudo).
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then exit 0; fi; \
+	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	if command -v apt-get >/dev/null; then \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "install Chromium from your distribution"; exit 1; \
+	fi
+
 .PHONY: demo
 demo: ## Run the live demo: seeded SQLite, kpic serve, and Prometheus, Alertmanager and a Slack webhook when installed (docs/demo.md).
 	@if ! command -v prometheus >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then \
@@ -81,6 +91,6 @@ demo-db: ## Create only the demo company's SQLite database, .demo/shop.db, to ru
 	./.demo/kpic-demo --database-only
 
 .PHONY: e2e
-e2e: install-prometheus ## Run the end-to-end tests: real Prometheus, Alertmanager, PostgreSQL and SQLite (docs/demo.md).
+e2e: install-prometheus install-chromium ## Run the end-to-end tests: real Prometheus, Alertmanager, PostgreSQL, SQLite and headless Chromium on the scorecard (docs/demo.md).
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/kpic ./cmd/kpic
 	KPIC_BIN=$(CURDIR)/bin/kpic $(GO) test -tags e2e -count=1 -timeout 15m ./e2e/... ./cmd/kpic-demo/...
