@@ -88,8 +88,8 @@ func (c chart) grid(b *strings.Builder, f frame, ticks []float64, sz size) {
 	b.WriteString(`<text class="axis" x="` + num(sz.w-padR) + `" y="` + base + `" text-anchor="end">` + c.to.UTC().Format("2 Jan 2006") + `</text>`)
 }
 
-// niceTicks returns about n+1 round values (steps of 1, 2 or 5 times a power of ten) covering
-// lo to hi.
+// niceTicks returns about n+1 round values (steps of 1, 2, 2.5 or 5 times a power of ten), the
+// first at or below lo and the last at or above hi.
 func niceTicks(lo, hi float64, n int) []float64 {
 	span := hi - lo
 	if span <= 0 {
@@ -105,13 +105,9 @@ func niceTicks(lo, hi float64, n int) []float64 {
 		}
 	}
 	var out []float64
-	for v := math.Floor(lo/step) * step; v <= hi+step*1e-9; v += step {
-		if v >= lo-step*1e-9 {
-			out = append(out, roundTo(v, step))
-		}
-	}
-	if len(out) == 0 {
-		out = []float64{lo}
+	last := math.Ceil(hi/step-1e-9) * step
+	for v := math.Floor(lo/step+1e-9) * step; v <= last+step*1e-9; v += step {
+		out = append(out, roundTo(v, step))
 	}
 	return out
 }

@@ -21,9 +21,9 @@ func formatValue(v float64, unit string, decimals int) string {
 	}
 	switch unit {
 	case "ratio":
-		return number(v*100, pick(decimals, 1)) + "%"
+		return percent(v*100, decimals)
 	case "percent":
-		return number(v, pick(decimals, 1)) + "%"
+		return percent(v, decimals)
 	case "dollars":
 		return money("$", v, decimals)
 	case "euros":
@@ -43,6 +43,18 @@ func formatValue(v float64, unit string, decimals int) string {
 	default:
 		return plain(v, decimals)
 	}
+}
+
+// percent shows two decimals under 10% (8.98%), one above (67.8%), none from 1000% up.
+func percent(v float64, decimals int) string {
+	def := 0
+	switch a := math.Abs(v); {
+	case a < 10:
+		def = 2
+	case a < 1000:
+		def = 1
+	}
+	return number(v, pick(decimals, def)) + "%"
 }
 
 // pick returns the KPI's decimals when set, else def.
