@@ -4,7 +4,6 @@ package exporter
 
 import (
 	"bytes"
-	"compress/gzip"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -250,13 +249,13 @@ func isPlain(val []byte) bool {
 }
 
 // block is one query's published result: its exposition text and, made once on first demand,
-// a gzip member of it. Gzip members concatenate into one valid stream, so a scrape never
-// recompresses published results.
+// its piece of a gzip response (see gzip.go), so a scrape never recompresses published
+// results.
 type block struct {
 	text   []byte
 	series int
 	gzOnce sync.Once
-	gz     []byte
+	gz     chunk
 }
 
 // finish resolves the last lines and returns the encoded block; a result with no series
@@ -270,16 +269,8 @@ func (e *encoder) finish() *block {
 	return &block{text: e.buf, series: e.series}
 }
 
-// gzipped returns the block's gzip member, compressing it the first time.
-func (b *block) gzipped() []byte {
-	b.gzOnce.Do(func() { b.gz = gzipBytes(b.text) })
+// deflated returns the block's compressed piece, compressing it the first time.
+func (b *block) deflated() chunk {
+	b.gzOnce.Do(func() { b.gz = deflateChunk(newFlateWriter(), b.text) })
 	return b.gz
-}
-
-func gzipBytes(p []byte) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid: no error
-	_, _ = zw.Write(p)                                 // a bytes.Buffer does not fail
-	_ = zw.Close()
-	return buf.Bytes()
 }

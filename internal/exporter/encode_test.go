@@ -63,7 +63,7 @@ func TestEncoder(t *testing.T) {
 			if e.duplicate != tt.duplicate || e.overLimit != tt.cut {
 				t.Errorf("duplicate %d, cut %d; want %d, %d", e.duplicate, e.overLimit, tt.duplicate, tt.cut)
 			}
-			if unzipped := gunzip(t, b.gzipped()); !bytes.Equal(unzipped, b.text) {
+			if unzipped := gunzip(t, member(b.deflated())); !bytes.Equal(unzipped, b.text) {
 				t.Errorf("gzip member does not decode to the text")
 			}
 		})
@@ -76,12 +76,25 @@ func TestAnEmptyResultPublishesNothing(t *testing.T) {
 	}
 }
 
+// member is the gzip member of chunks, as a scrape writes it.
+func member(chunks ...chunk) []byte {
+	var b bytes.Buffer
+	b.Write(gzipHeader)
+	for _, c := range chunks {
+		b.Write(c.data)
+	}
+	b.Write(gzipTrailer(chunks))
+	return b.Bytes()
+}
+
+// gunzip decodes p, which must be a single gzip member.
 func gunzip(t *testing.T, p []byte) []byte {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(p))
 	if err != nil {
 		t.Fatal(err)
 	}
+	zr.Multistream(false)
 	out, err := io.ReadAll(zr)
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ type Exporter struct {
 	gen     *generation
 	defs    map[string]string // query name -> definition fingerprint
 	ready   atomic.Bool
-	gzPool  sync.Pool // gzip writers for the self-metrics part of scrapes
+	gzPool  sync.Pool // deflate writers for the self-metrics part of gzip scrapes
 }
 
 // New returns an exporter with nothing applied yet.

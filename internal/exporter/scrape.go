@@ -2,7 +2,7 @@ package exporter
 
 import (
 	"bytes"
-	"compress/gzip"
+	"compress/flate"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,16 +24,15 @@ func (e *Exporter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := e.liveParts(time.Now())
-	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
-	if gz {
-		self = e.gzipSelf(self)
-		w.Header().Set("Content-Encoding", "gzip")
-	}
 	w.Header().Set("Vary", "Accept-Encoding")
 	w.Header().Set("Content-Type", contentType)
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		e.serveGzip(w, r, self, parts)
+		return
+	}
 	size := len(self)
 	for _, b := range parts {
-		size += len(pick(b, gz))
+		size += len(b.text)
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(size))
 	if r.Method == http.MethodHead {
@@ -41,8 +40,28 @@ func (e *Exporter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	_, _ = w.Write(self)
 	for _, b := range parts {
-		_, _ = w.Write(pick(b, gz)) // a failed write is the scraper's to report
+		_, _ = w.Write(b.text) // a failed write is the scraper's to report
 	}
+}
+
+// serveGzip writes one gzip member: the self-metrics compressed now, then each result's
+// piece compressed when it was first served.
+func (e *Exporter) serveGzip(w http.ResponseWriter, r *http.Request, self []byte, parts []*block) {
+	chunks := make([]chunk, 0, len(parts)+1)
+	chunks = append(chunks, e.deflateSelf(self))
+	for _, b := range parts {
+		chunks = append(chunks, b.deflated())
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	w.Header().Set("Content-Length", strconv.Itoa(gzipLength(chunks)))
+	if r.Method == http.MethodHead {
+		return
+	}
+	_, _ = w.Write(gzipHeader)
+	for _, c := range chunks {
+		_, _ = w.Write(c.data) // a failed write is the scraper's to report
+	}
+	_, _ = w.Write(gzipTrailer(chunks))
 }
 
 // liveParts lists the blocks that have series and are not stale.
@@ -55,13 +74,6 @@ func (e *Exporter) liveParts(now time.Time) []*block {
 		}
 	}
 	return parts
-}
-
-func pick(b *block, gz bool) []byte {
-	if gz {
-		return b.gzipped()
-	}
-	return b.text
 }
 
 // selfExposition encodes the self-metrics in the text format.
@@ -97,18 +109,14 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
-// gzipSelf compresses the per-scrape self-metrics with a pooled writer: a fresh gzip writer
-// allocates over a megabyte, more than the rest of a scrape.
-func (e *Exporter) gzipSelf(p []byte) []byte {
-	zw, _ := e.gzPool.Get().(*gzip.Writer)
-	var buf bytes.Buffer
+// deflateSelf compresses the per-scrape self-metrics with a pooled writer: a fresh deflate
+// writer allocates over a megabyte, more than the rest of a scrape.
+func (e *Exporter) deflateSelf(p []byte) chunk {
+	zw, _ := e.gzPool.Get().(*flate.Writer)
 	if zw == nil {
-		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the level is valid: no error
-	} else {
-		zw.Reset(&buf)
+		zw = newFlateWriter()
 	}
-	_, _ = zw.Write(p) // a bytes.Buffer does not fail
-	_ = zw.Close()
+	c := deflateChunk(zw, p)
 	e.gzPool.Put(zw)
-	return buf.Bytes()
+	return c
 }
