@@ -3,6 +3,7 @@ package exporter
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"testing"
 )
@@ -110,5 +111,18 @@ func TestAcceptsGzip(t *testing.T) {
 		if got := acceptsGzip(header); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
 		}
+	}
+}
+
+func TestRowsPastTheResultSizeAreDroppedAndCounted(t *testing.T) {
+	e := newEncoder("business_x", "X.", []string{"id"}, 1000, sizeHint{})
+	e.maxBytes = 100
+	for i := range 50 {
+		e.add([][]byte{fmt.Appendf(nil, "%04d", i)}, 1)
+	}
+	b := e.finish()
+	line := len("business_x{id=\"0000\"} 1\n")
+	if want := (100 + line - 1) / line; b.series != want || e.overSize != 50-want {
+		t.Errorf("kept %d, dropped %d; want %d, %d", b.series, e.overSize, want, 50-want)
 	}
 }

@@ -148,3 +148,24 @@ func withNamespace(m *definition.Model, ns string) *definition.Model {
 	m.Settings.Namespace = ns
 	return m
 }
+
+// TestHugeLabelValuesAreDroppedNotServed returns rows with 20 MB label values: they are
+// dropped and counted, the other rows are served, and the page stays small.
+func TestHugeLabelValuesAreDroppedNotServed(t *testing.T) {
+	_, path := sqliteDB(t)
+	q := `SELECT 'ok' AS plan, 1 AS value
+		UNION ALL SELECT 'a' || hex(zeroblob(10000000)), 2 UNION ALL SELECT 'b' || hex(zeroblob(10000000)), 3
+		UNION ALL SELECT 'c' || hex(zeroblob(10000000)), 4 UNION ALL SELECT 'd' || hex(zeroblob(10000000)), 5
+		UNION ALL SELECT 'e' || hex(zeroblob(10000000)), 6 UNION ALL SELECT printf('%.1024c', 'x'), 7`
+	_, srv := started(t, testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)},
+		metric("m", q, time.Hour, "plan")), &syncBuffer{})
+	page := get(t, srv.URL+"/metrics")
+	got := scrape(t, srv)
+	if got[`business_m{plan=ok}`] != 1 || got[`business_m{plan=`+strings.Repeat("x", 1024)+`}`] != 7 || got[`kpic_series_dropped_total{query=m,reason=label_length}`] != 5 {
+		t.Errorf("ok=%v, 1024-byte label=%v, dropped for length=%v", got[`business_m{plan=ok}`],
+			got[`business_m{plan=`+strings.Repeat("x", 1024)+`}`], got[`kpic_series_dropped_total{query=m,reason=label_length}`])
+	}
+	if len(page) > 200_000 {
+		t.Errorf("/metrics is %d bytes", len(page))
+	}
+}
