@@ -134,10 +134,10 @@ func buildCommand(f checkFlags) string {
 
 // shellQuote quotes s for a POSIX shell when it holds anything but plain path characters.
 func shellQuote(s string) string {
-	plain := !slices.ContainsFunc([]rune(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:@", r))
-	})
-	if plain && s != "" {
+	plain := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:@", r)
+	}
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !plain(r) }) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -162,3 +162,19 @@ func TestCheckJSONWithDiffIsRefused(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }
+
+func TestBuildCommandQuotesWhatAShellWouldSplit(t *testing.T) {
+	tests := []struct {
+		f    checkFlags
+		want string
+	}{
+		{checkFlags{out: ".", dir: "kpis"}, "kpic build"},
+		{checkFlags{out: "gen/out", dir: "defs"}, "kpic build --out=gen/out defs"},
+		{checkFlags{out: "my out", dir: "it's"}, `kpic build --out='my out' 'it'\''s'`},
+	}
+	for _, tt := range tests {
+		if got := buildCommand(tt.f); got != tt.want {
+			t.Errorf("buildCommand(%+v) = %s, want %s", tt.f, got, tt.want)
+		}
+	}
+}

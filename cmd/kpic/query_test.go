@@ -181,3 +181,18 @@ func TestCheckQueriesReportsAnUnreachableSourceOnce(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, errs)
 	}
 }
+
+func TestCheckQueriesJSONNamesTheQueryField(t *testing.T) {
+	db := testDBs(t)[0]
+	dir, text := queryDefs(t, db, seedPlans(t, db))
+	code, stdout, _ := kpic(t, "check", "--queries", "--definitions-only", "--format=json", dir)
+	at := queryAt(dir, text, "misspelt")
+	parts := strings.Split(at, ":")
+	want := `"line": ` + parts[len(parts)-2] + `,
+      "column": 12,
+      "severity": "error",
+      "message": "query \"misspelt\" failed (query): `
+	if code != 1 || !strings.Contains(stdout, want) || !strings.Contains(stdout, `"field": "metrics[1].query"`) {
+		t.Errorf("exit %d, want %s in\n%s", code, want, stdout)
+	}
+}
