@@ -121,8 +121,14 @@ func countErrors(items []report.Item) int {
 }
 
 // buildCommand is the kpic build invocation that refreshes what check compared.
-func buildCommand(f checkFlags) string {
-	parts := []string{"kpic", "build"}
+func buildCommand(f checkFlags) string { return command(f, "build") }
+
+// diffCommand is the kpic check invocation that shows the changes.
+func diffCommand(f checkFlags) string { return command(f, "check", "--diff") }
+
+// command is kpic with the given arguments and check's --out and KPIDIR, when not the defaults.
+func command(f checkFlags, args ...string) string {
+	parts := append([]string{"kpic"}, args...)
 	if f.out != "." {
 		parts = append(parts, "--out="+shellQuote(f.out))
 	}

@@ -104,7 +104,7 @@ func writeDriftSummary(io streams, f checkFlags, drifts []drift) {
 		}
 		fmt.Fprintf(io.stderr, "  %-*s  %s\n", width, d.path, d.summary())
 	}
-	hint := "; `kpic check --diff` shows the changes"
+	hint := fmt.Sprintf("; `%s` shows the changes", diffCommand(f))
 	if f.diff {
 		hint = "; the changes are above"
 	}

@@ -41,7 +41,7 @@ func TestStaleCheckPrintsOneLinePerFileAndWhatToRun(t *testing.T) {
 	if !strings.Contains(errs, "  "+rule+"  +1 -1 lines\n") {
 		t.Errorf("no summary line for %s with its counts:\n%s", rule, errs)
 	}
-	if !strings.Contains(errs, "Run `kpic build --out="+out+" ../../kpis` and commit the result") {
+	if !strings.Contains(errs, "Run `kpic build --out="+out+" ../../kpis` and commit the result; `kpic check --diff --out="+out+" ../../kpis` shows the changes.") {
 		t.Errorf("check did not say what to run:\n%s", errs)
 	}
 	if n := strings.Count(errs, "\n"); n > 5 {
