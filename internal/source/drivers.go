@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 )
@@ -32,6 +34,11 @@ func connector(name, dsn string) (driver.Connector, []string, error) {
 		return nil, nil, fmt.Errorf("unknown driver %q (want sqlite, postgres or mysql)", name)
 	}
 }
+
+// MaxRowBytes bounds what a driver reads for one row (a PostgreSQL message, a SQLite string or
+// blob); a larger one fails the query rather than the exporter's memory. MySQL and MariaDB
+// servers bound it themselves with max_allowed_packet.
+const MaxRowBytes = 64 << 20
 
 // postgresConnector forces the extended protocol, where a statement string holds exactly one
 // statement (the simple protocol, which default_query_exec_mode=simple_protocol would select,
@@ -53,6 +60,11 @@ func postgresConnector(dsn string) (driver.Connector, []string, error) {
 	cfg.RuntimeParams["standard_conforming_strings"] = "on"
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "kpic"
+	}
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		f := pgproto3.NewFrontend(r, w)
+		f.SetMaxBodyLen(MaxRowBytes)
+		return f
 	}
 	cfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 2 * time.Second}

@@ -167,3 +167,29 @@ func mustExecConn(t *testing.T, conn *sql.Conn, q string) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// TestAHugeValueFailsTheQueryNotTheMemory makes one value larger than MaxRowBytes: the
+// database or the driver refuses it, and the run fails instead of reading it into memory.
+func TestAHugeValueFailsTheQueryNotTheMemory(t *testing.T) {
+	huge := map[string]string{
+		"sqlite":   fmt.Sprintf("SELECT length(hex(zeroblob(%d))) AS value", source.MaxRowBytes/2+1), // hex doubles it
+		"postgres": fmt.Sprintf("SELECT length(x) AS value, x AS label FROM (SELECT repeat('x', %d) AS x) s", source.MaxRowBytes+1),
+	}
+	for _, d := range testDBs(t) {
+		q, ok := huge[d.driver]
+		if !ok {
+			continue
+		}
+		t.Run(d.driver, func(t *testing.T) {
+			d.need(t)
+			var labels []string
+			if d.driver == "postgres" {
+				labels = []string{"label"}
+			}
+			_, _, err := run(t, d.open(t), source.Query{Name: "huge", SQL: q, Labels: labels, Timeout: 30 * time.Second})
+			if reason(err) != source.ReasonQuery {
+				t.Errorf("error %v, want the query failed", err)
+			}
+		})
+	}
+}

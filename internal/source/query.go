@@ -10,7 +10,11 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/kpic/kpic/internal/sqlcheck"
+	"modernc.org/sqlite"
 )
+
+// sqliteLimitLength is SQLITE_LIMIT_LENGTH, the largest string or blob a statement may make.
+const sqliteLimitLength = 0
 
 // Query is one SQL statement to run, and which of its columns to read.
 type Query struct {
@@ -68,6 +72,9 @@ func (s *Source) run(ctx context.Context, stmt string, q Query, visit Visit) (St
 // as a single statement on SQLite (whose authorizer refuses transaction control).
 func (s *Source) session(ctx context.Context, conn *sql.Conn, stmt string, q Query, visit Visit) (Stats, string, error) {
 	if s.Driver == "sqlite" {
+		if _, err := sqlite.Limit(conn, sqliteLimitLength, MaxRowBytes); err != nil {
+			return Stats{}, ReasonConnection, err
+		}
 		st, err := s.read(ctx, conn, stmt, q, visit)
 		return st, ReasonQuery, err
 	}

@@ -71,7 +71,7 @@ var forbidden = map[string]string{
 	"COPY":     "reads or writes files or programs",
 }
 
-// Statement returns the one query in sql, without trailing semicolons, or an *Error saying
+// Statement returns the one query in sql, cut before its trailing semicolons, or an *Error saying
 // why it is refused: more than one statement, transaction control, a statement that is not
 // a query, or a word that writes. Where the dialect's lexing depends on a server setting
 // (backslashes in strings on MySQL), the text must pass under every setting.
@@ -82,13 +82,13 @@ func Statement(sql string, d Dialect) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		e, err := shape(toks, d)
+		e, err := shape(toks, d, len(sql))
 		if err != nil {
 			return "", err
 		}
 		end = max(end, e)
 	}
-	return sql[:end], nil
+	return strings.TrimRight(sql[:end], " \t\n\r\f\v"), nil
 }
 
 // backslashModes lists the readings of backslashes in strings a query must be safe under.
@@ -101,25 +101,24 @@ func backslashModes(d Dialect) []bool {
 	return []bool{false}
 }
 
-// shape checks the token sequence and returns where the statement ends.
-func shape(toks []token, d Dialect) (int, error) {
+// shape checks the token sequence and returns where the statement ends: at its first
+// semicolon, or at the end of the text.
+func shape(toks []token, d Dialect, n int) (int, error) {
 	if len(toks) == 0 || toks[0].semicolon {
 		return 0, &Error{Offset: 0, Msg: "no statement: write one SELECT"}
 	}
-	end := 0
 	for i, t := range toks {
 		if t.semicolon {
 			if rest := slices.IndexFunc(toks[i:], func(t token) bool { return !t.semicolon }); rest >= 0 {
 				return 0, &Error{Offset: t.start, Msg: "more than one statement: a query is one SELECT; remove this ';' and what follows"}
 			}
-			break
+			return t.start, first(toks[0], d)
 		}
-		end = t.end
 		if why, bad := forbidden[t.word]; bad {
 			return 0, &Error{Offset: t.start, Msg: fmt.Sprintf("%s is refused: it %s; kpic only reads", t.word, why)}
 		}
 	}
-	return end, first(toks[0], d)
+	return n, first(toks[0], d)
 }
 
 // first checks the statement's first token.

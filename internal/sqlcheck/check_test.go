@@ -17,7 +17,7 @@ func TestStatement(t *testing.T) {
 		{name: "a plain query passes", sql: "SELECT 1 AS value", dialects: all, want: "SELECT 1 AS value"},
 		{name: "trailing semicolons and comments are dropped", sql: "SELECT 1 AS value; ; -- done\n", dialects: all, want: "SELECT 1 AS value"},
 		{name: "a semicolon in a string is text", sql: "SELECT ';DELETE' AS x, 1 AS value", dialects: all, want: "SELECT ';DELETE' AS x, 1 AS value"},
-		{name: "a semicolon in a comment is text", sql: "SELECT 1 /* ; DROP */ AS value -- ;\n", dialects: all, want: "SELECT 1 /* ; DROP */ AS value"},
+		{name: "a semicolon in a comment is text", sql: "SELECT 1 /* ; DROP */ AS value -- ;\n", dialects: all, want: "SELECT 1 /* ; DROP */ AS value -- ;"},
 		{name: "a doubled quote does not end a string", sql: "SELECT 'it''s; fine' AS value", dialects: all, want: "SELECT 'it''s; fine' AS value"},
 		{name: "a WITH query passes", sql: "WITH x AS (SELECT 1 AS v) SELECT v AS value FROM x", dialects: all, want: "WITH x AS (SELECT 1 AS v) SELECT v AS value FROM x"},
 		{name: "a parenthesised query passes", sql: "(SELECT 1 AS value)", dialects: all, want: "(SELECT 1 AS value)"},
@@ -48,7 +48,7 @@ func TestStatement(t *testing.T) {
 		{name: "PostgreSQL: an E string takes escapes", sql: `SELECT E'a\';b' AS x, 1 AS value`, dialects: []Dialect{PostgreSQL}, want: `SELECT E'a\';b' AS x, 1 AS value`},
 		{name: "PostgreSQL: comments nest", sql: "SELECT 1 /* a /* b */ ; */ AS value", dialects: []Dialect{PostgreSQL}, want: "SELECT 1 /* a /* b */ ; */ AS value"},
 
-		{name: "MySQL: a # comment hides a semicolon", sql: "SELECT 1 AS value # ; DROP\n", dialects: []Dialect{MySQL}, want: "SELECT 1 AS value"},
+		{name: "MySQL: a # comment hides a semicolon", sql: "SELECT 1 AS value # ; DROP\n", dialects: []Dialect{MySQL}, want: "SELECT 1 AS value # ; DROP"},
 		{name: "MySQL: --x is two minus signs, not a comment", sql: "SELECT 1 --1; DELETE FROM t", dialects: []Dialect{MySQL}, want: "more than one statement", at: ";"},
 		{name: "MySQL: a string that ends differently with and without backslash escapes is refused", sql: `SELECT 'a\' AS x; DELETE FROM t; SELECT '1' AS value`, dialects: []Dialect{MySQL}, want: "unterminated string"},
 		{name: "MySQL: an executable comment is refused", sql: "SELECT 1 AS value /*!50000 ; DELETE FROM t */", dialects: []Dialect{MySQL}, want: "executable comment", at: "/*!"},
@@ -76,4 +76,29 @@ func TestStatement(t *testing.T) {
 			})
 		}
 	}
+}
+
+// FuzzStatement checks that any text is either refused with an offset inside it, or gives a
+// prefix of itself that passes again unchanged, in every dialect.
+func FuzzStatement(f *testing.F) {
+	for _, s := range []string{"SELECT 1 AS value", "SELECT ';' AS x; DELETE", "SELECT $a$;$a$", "SELECT 'a\\';b'", "/* ; */ SELECT 1 -- ;", "SELECT [x;y]", "WITH x AS (SELECT 1) SELECT * FROM x;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sql string) {
+		for _, d := range []Dialect{SQLite, PostgreSQL, MySQL} {
+			got, err := Statement(sql, d)
+			if err != nil {
+				if e := err.(*Error); e.Offset < 0 || e.Offset > len(sql) {
+					t.Fatalf("%s: offset %d outside %q", d, e.Offset, sql)
+				}
+				continue
+			}
+			if !strings.HasPrefix(sql, got) {
+				t.Fatalf("%s: %q is not a prefix of %q", d, got, sql)
+			}
+			if again, err := Statement(got, d); err != nil || again != strings.TrimRight(got, " \t\n\r\f\v") {
+				t.Fatalf("%s: %q passes, its statement %q gives %q, %v", d, sql, got, again, err)
+			}
+		}
+	})
 }
