@@ -26,6 +26,13 @@ const zeroDurationPattern = `^(0|(0+(y|w|d|h|m|s|ms))+)$`
 // datePattern is a calendar day as time.DateOnly parses it.
 const datePattern = `^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`
 
+// Messages the YAML language server shows instead of its generic ones; other validators ignore
+// these keywords.
+const (
+	patternMessage = "patternErrorMessage"
+	errorMessage   = "errorMessage"
+)
+
 // Schema returns the JSON Schema of one definitions file (one YAML document). It is derived from
 // the model's types by their yaml tags, as the loader decodes them, with the descriptions,
 // enums, patterns and bounds of fieldSpecs and typeSpecs.
@@ -124,7 +131,7 @@ func valueSchema(t reflect.Type, key string, spec fieldSpec) map[string]any {
 	case t == numberType:
 		return map[string]any{"type": "number"}
 	case t == dateType:
-		return map[string]any{"type": "string", "pattern": datePattern, "format": "date"}
+		return map[string]any{"type": "string", "pattern": datePattern, "format": "date", patternMessage: "a date like 2026-01-31"}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -178,6 +185,7 @@ func textSchema(spec fieldSpec) map[string]any {
 	s := map[string]any{"type": []any{"string", "number", "boolean"}}
 	if spec.notBlank {
 		s["pattern"] = `\S`
+		s[patternMessage] = "must not be empty"
 	}
 	return s
 }
@@ -197,10 +205,11 @@ func intSchema(spec fieldSpec) map[string]any {
 // bare 0 written as a YAML number.
 func durationSchema(zero bool) map[string]any {
 	if zero {
-		return map[string]any{"type": []any{"string", "integer"}, "pattern": durationPattern, "minLength": 1, "minimum": 0, "maximum": 0}
+		return map[string]any{"type": []any{"string", "integer"}, "pattern": durationPattern, "minLength": 1, "minimum": 0, "maximum": 0,
+			patternMessage: "a duration like 30s, 5m, 1h30m or 7d; 0s is allowed"}
 	}
-	return map[string]any{"type": "string", "pattern": durationPattern, "minLength": 1,
-		"not": map[string]any{"type": "string", "pattern": zeroDurationPattern}}
+	return map[string]any{"type": "string", "pattern": durationPattern, "minLength": 1, patternMessage: "a duration like 30s, 5m, 1h30m or 7d",
+		"not": map[string]any{"type": "string", "pattern": zeroDurationPattern, errorMessage: "a duration longer than 0s"}}
 }
 
 // allowNull adds null to the types schema s accepts, and returns s.

@@ -38,8 +38,10 @@ func enumOf(values []string) func() map[string]any {
 	return func() map[string]any { return map[string]any{"type": "string", "enum": toAny(values)} }
 }
 
-func patterned(re *regexp.Regexp) func() map[string]any {
-	return func() map[string]any { return map[string]any{"type": "string", "pattern": re.String()} }
+func patterned(re *regexp.Regexp, message string) func() map[string]any {
+	return func() map[string]any {
+		return map[string]any{"type": "string", "pattern": re.String(), patternMessage: message}
+	}
 }
 
 // namespaceValue is a namespace whose gauges stay clear of the reserved prefixes (settings).
@@ -48,14 +50,14 @@ func namespaceValue() map[string]any {
 	for _, r := range reservedPrefixes {
 		alts = append(alts, strings.TrimSuffix(r.prefix, "_"))
 	}
-	return map[string]any{"type": "string", "pattern": labelName.String(),
-		"not": map[string]any{"type": "string", "pattern": "^(" + strings.Join(alts, "|") + ")(_|$)"}}
+	return map[string]any{"type": "string", "pattern": labelName.String(), patternMessage: "a snake_case name like business",
+		"not": map[string]any{"type": "string", "pattern": "^(" + strings.Join(alts, "|") + ")(_|$)", errorMessage: "reserved: kpic serve's own series use it"}}
 }
 
 // seriesNameValue is a metric or KPI name (seriesNameOK).
 func seriesNameValue() map[string]any {
-	return map[string]any{"type": "string", "pattern": seriesName.String(),
-		"not": map[string]any{"type": "string", "pattern": "^" + reservedLabelPrefix}}
+	return map[string]any{"type": "string", "pattern": seriesName.String(), patternMessage: "a lowercase snake_case name like active_customers",
+		"not": map[string]any{"type": "string", "pattern": "^" + reservedLabelPrefix, errorMessage: "names starting with __ are reserved"}}
 }
 
 // labelValue is a label name that kpic does not reserve (labelName).
@@ -67,8 +69,8 @@ func columnLabelValue() map[string]any {
 }
 
 func labelExcept(names []string) map[string]any {
-	return map[string]any{"type": "string", "pattern": labelName.String(),
-		"not": map[string]any{"type": "string", "anyOf": []any{
+	return map[string]any{"type": "string", "pattern": labelName.String(), patternMessage: "a label name: letters, digits and _, not starting with a digit",
+		"not": map[string]any{"type": "string", errorMessage: "reserved here: " + joinAnd(names) + " and __*", "anyOf": []any{
 			map[string]any{"enum": toAny(names)},
 			map[string]any{"pattern": "^" + reservedLabelPrefix},
 		}}}
@@ -76,9 +78,10 @@ func labelExcept(names []string) map[string]any {
 
 // slackValue is a #channel or a channel ID (team).
 func slackValue() map[string]any {
+	message := "\"#lowercase-name\" (quoted) or a channel ID like C0123ABCD"
 	return map[string]any{"type": "string", "anyOf": []any{
-		map[string]any{"pattern": slackChannel.String()},
-		map[string]any{"pattern": slackChannelID.String()},
+		map[string]any{"pattern": slackChannel.String(), patternMessage: message},
+		map[string]any{"pattern": slackChannelID.String(), patternMessage: message},
 	}}
 }
 
@@ -94,8 +97,8 @@ func toAny(values []string) []any {
 }
 
 var (
-	entityIDValue = patterned(entityID)
-	urlValue      = patterned(httpURLPrefix)
+	entityIDValue = patterned(entityID, "lowercase letters, digits, _ and -, like grow_revenue")
+	urlValue      = patterned(httpURLPrefix, "an absolute http(s) URL like https://wiki.example.com/page")
 	unitValue     = enumOf(Units)
 )
 
@@ -238,12 +241,12 @@ var typeSpecs = map[string]typeSpec{
 }
 
 // exactlyOne says that exactly one of the groups of keys is written, each group whole.
-func exactlyOne(groups ...[]string) map[string]any {
+func exactlyOne(message string, groups ...[]string) map[string]any {
 	var branches []any
 	for _, g := range groups {
 		branches = append(branches, map[string]any{"required": toAny(g)})
 	}
-	return map[string]any{"oneOf": branches}
+	return map[string]any{"oneOf": branches, errorMessage: message}
 }
 
 // ifThen is draft-07's if/then, which editors read as 2020-12 validators do.
@@ -253,11 +256,11 @@ func ifThen(cond, then map[string]any) map[string]any {
 
 func requires(keys ...string) map[string]any { return map[string]any{"required": toAny(keys)} }
 
-// forbids says that none of keys is written.
-func forbids(keys []string) map[string]any {
+// forbids says that none of keys is written, and why.
+func forbids(keys []string, why string) map[string]any {
 	props := map[string]any{}
 	for _, k := range keys {
-		props[k] = false
+		props[k] = map[string]any{"not": map[string]any{}, errorMessage: why}
 	}
 	return map[string]any{"properties": props}
 }
@@ -265,14 +268,14 @@ func forbids(keys []string) map[string]any {
 func sourceRules() []any {
 	sqlite := map[string]any{"required": []any{"driver"}, "properties": map[string]any{"driver": map[string]any{"const": "sqlite"}}}
 	notTrue := map[string]any{"properties": map[string]any{"allow_privileged": map[string]any{"not": map[string]any{"const": true}}}}
-	return []any{exactlyOne([]string{"dsn"}, []string{"dsn_file"}), ifThen(sqlite, notTrue)}
+	return []any{exactlyOne("set exactly one of dsn and dsn_file", []string{"dsn"}, []string{"dsn_file"}), ifThen(sqlite, notTrue)}
 }
 
 func metricRules() []any {
 	return []any{
-		exactlyOne([]string{"query"}, []string{"expr"}),
+		exactlyOne("a metric is read by SQL (query) or from Prometheus (expr): set exactly one", []string{"query"}, []string{"expr"}),
 		ifThen(requires("query"), requires("source")),
-		ifThen(requires("expr"), forbids(queryOnlyFields)),
+		ifThen(requires("expr"), forbids(queryOnlyFields, "only applies to a metric read by a query")),
 	}
 }
 
@@ -282,15 +285,15 @@ func kpiRules() []any {
 		groups = append(groups, []string{string(k)})
 	}
 	return []any{
-		exactlyOne(groups...),
+		exactlyOne("a KPI has exactly one of query, metric, ratio, growth or expr", groups...),
 		ifThen(requires("query"), requires("source")),
-		ifThen(map[string]any{"not": requires("query")}, forbids(queryOnlyFields)),
+		ifThen(map[string]any{"not": requires("query")}, forbids(queryOnlyFields, "only applies to a KPI computed by a query")),
 	}
 }
 
 func targetRules() []any {
 	return []any{
-		exactlyOne([]string{"value"}, []string{"from", "to"}),
+		exactlyOne("a target is a fixed value, or a ramp from and to", []string{"value"}, []string{"from", "to"}),
 		ifThen(requires("from"), requires("to")),
 		ifThen(requires("to"), requires("from")),
 	}
