@@ -122,6 +122,9 @@ func TestScorecardAgainstARealPrometheus(t *testing.T) {
 	t.Run("links go to Grafana and the runbook", func(t *testing.T) {
 		mustContain(t, body, `href="https://grafana.example.com/d/kpic-kpi/kpi?var-kpi=revenue_dollars"`,
 			`href="https://wiki.example.com/revenue"`, `href="https://grafana.example.com/d/kpic-scorecard"`)
+		if strings.Contains(body, "kpis.example.com") {
+			t.Error("the page links to settings.kpi_url (meant for alerts) instead of Grafana")
+		}
 	})
 	t.Run("the KPI page charts value, target and critical and lists supporting metrics", func(t *testing.T) {
 		code, page, _ := get(t, sc, "/kpi/revenue_dollars")

@@ -65,7 +65,7 @@ func newKPIView(m *definition.Model, k *definition.KPI, d *kpiData, now time.Tim
 	v := kpiView{Name: k.Name, Title: orName(k.Title, k.Name), Description: k.Description,
 		Objective: k.Objective, Owner: k.Owner, OwnerTitle: teamTitle(m, k.Owner), Contributors: k.Contributors,
 		Unit: k.Unit, Direction: string(k.Target.Direction), Status: noData,
-		Href: "kpi/" + url.PathEscape(k.Name), Runbook: k.Alert.Runbook, Dashboard: m.DashboardURL(k.Name), k: k, d: d}
+		Href: "kpi/" + url.PathEscape(k.Name), Runbook: k.Alert.Runbook, Dashboard: grafanaKPI(m, k.Name), k: k, d: d}
 	dec := decimals(k)
 	v.FinalTarget = formatValue(k.Target.Final().Value, k.Unit, dec)
 	if d == nil {
@@ -271,4 +271,14 @@ func teamLink(m *definition.Model, team string) string {
 		return ""
 	}
 	return base + "/d/" + dashboard.TeamUID(team)
+}
+
+// grafanaKPI links to the KPI's Grafana detail dashboard when settings.grafana.url is set (not
+// settings.kpi_url, which may well point at this scorecard).
+func grafanaKPI(m *definition.Model, kpi string) string {
+	base := strings.TrimRight(m.Settings.Grafana.URL, "/")
+	if base == "" {
+		return ""
+	}
+	return base + "/d/" + definition.KPIDetailUID + "/kpi?var-kpi=" + url.QueryEscape(kpi)
 }
