@@ -85,7 +85,7 @@ func (s *Scorecard) serveKPI(w http.ResponseWriter, r *http.Request) {
 		p.Supporting = s.supporting(r.Context(), m, k, rg, now)
 		p.Alerts, p.AlertsErr = s.alerts(r.Context(), sel, k.Name)
 	}
-	s.render(w, "kpi", code(d), p)
+	s.render(w, r, "kpi", code(d), p)
 }
 
 // window is the chart's time range: the objective's period (widened to include the last 30

@@ -109,6 +109,10 @@ func (s *Scorecard) serveOverview(w http.ResponseWriter, r *http.Request) {
 	d := s.prom.fetch(r.Context(), fetchRequest{sel: selector{labels: m.Settings.Rules.Labels}, at: now,
 		history: v1.Range{Start: now.Add(-sparkWindow), End: now, Step: sparkStep}})
 	p := overviewPage{page: s.newPage("KPI scorecard", "./", r, m, d), Filter: parseFilter(r.URL.Query())}
+	if d.err == nil && len(d.kpis) == 0 && len(m.KPIs) > 0 {
+		p.Warning = "Prometheus has no kpi:* series of these definitions" + labelsText(m.Settings.Rules.Labels) +
+			": load the rule files of kpic build (deploy/prometheus/) into it, or check settings.rules.labels."
+	}
 	all := views(m, d, now)
 	for i := range all {
 		p.Counts.add(all[i])
@@ -125,7 +129,7 @@ func (s *Scorecard) serveOverview(w http.ResponseWriter, r *http.Request) {
 	p.Objectives = filterObjectives(p.Objectives, p.Filter)
 	p.Teams = teamOptions(m, p.Filter.Team)
 	p.Statuses = statusOptions(p.Filter.Status)
-	s.render(w, "overview", code(d), p)
+	s.render(w, r, "overview", code(d), p)
 }
 
 // filterObjectives keeps the KPIs passing f, and the objectives left with any.
@@ -175,3 +179,10 @@ func refresh(r *http.Request) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func labelsText(labels map[string]string) string {
+	if len(labels) == 0 {
+		return ""
+	}
+	return " (" + selector{labels: labels}.of("") + ")"
+}

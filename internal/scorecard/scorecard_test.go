@@ -1,9 +1,12 @@
 package scorecard
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -165,6 +168,41 @@ func TestScorecardAgainstARealPrometheus(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("?%s shows %v, want %v", tt.query, got, tt.want)
 			}
+		}
+	})
+	t.Run("another project's rules labels find none of these KPIs and the page says why", func(t *testing.T) {
+		nobody := load(t, "testdata/acme")
+		nobody.Settings.Rules.Labels = map[string]string{"tenant": "nobody"}
+		sc, err := New(nobody, Options{PrometheusURL: url, Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, page, _ := get(t, sc, "/")
+		mustContain(t, page, "Prometheus has no kpi:* series of these definitions ({tenant=&#34;nobody&#34;})")
+		for _, e := range elements(t, page, "data-kpi") {
+			if e["data-status"] != "nodata" {
+				t.Errorf("KPI %s shows %s from another project", e["data-kpi"], e["data-status"])
+			}
+		}
+	})
+	t.Run("large pages are gzipped for clients that accept it", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Encoding", "gzip, deflate")
+		sc.ServeHTTP(rec, req)
+		if rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding %q, want gzip", rec.Header().Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(elements(t, string(plain), "data-kpi")) != len(m.KPIs) {
+			t.Error("the gzipped page lacks KPIs")
 		}
 	})
 	t.Run("titles and URLs from the definitions are escaped", func(t *testing.T) {
