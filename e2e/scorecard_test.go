@@ -46,6 +46,11 @@ func TestScorecardInChromium(t *testing.T) {
 		if len(objectives) != 2 || objectives["keep_accounts"] != "red" || objectives["grow_sales"] != "amber" {
 			t.Errorf("objectives %v, want keep_accounts red and grow_sales amber", objectives)
 		}
+		for o, got := range objectives {
+			if v, ok := query(t, s.prometheus, `objective:status{tenant="e2e",objective="`+o+`"}`); ok && statusName(v) != got {
+				t.Errorf("objective %s has data-status %q, objective:status says %q", o, got, statusName(v))
+			}
+		}
 		br.screenshot(t, filepath.Join(shots, "scorecard-desktop.png"), 1280, 900, false)
 		br.screenshot(t, filepath.Join(shots, "scorecard-phone.png"), 390, 844, true)
 	})
@@ -87,20 +92,23 @@ func (m statusMap) all() map[string]bool {
 // of the catalog that have none as nodata.
 func kpiStatuses(t *testing.T, prom string) statusMap {
 	t.Helper()
-	names := map[int]string{0: "green", 1: "amber", 2: "red"}
 	out := statusMap{"nps_score": "nodata"}
 	for _, kpi := range []string{"active_accounts", "payment_failure_ratio", "time_to_first_response_seconds", "revenue_dollars", "deals_by_region"} {
 		v, ok := query(t, prom, `max(kpi:status{tenant="e2e",kpi="`+kpi+`"})`)
 		if !ok {
 			t.Fatalf("no kpi:status for %s", kpi)
 		}
-		out[kpi] = names[int(v)]
+		out[kpi] = statusName(v)
 	}
 	v, ok := query(t, prom, `kpi:status{tenant="e2e",kpi="nps_score"}`)
 	if ok {
 		t.Fatalf("nps_score has kpi:status %v, the catalog gives it no data", v)
 	}
 	return out
+}
+
+func statusName(v float64) string {
+	return map[float64]string{0: "green", 1: "amber", 2: "red"}[v]
 }
 
 func compare(t *testing.T, page string, got, want statusMap) {

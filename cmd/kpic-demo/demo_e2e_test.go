@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,6 +49,7 @@ func TestDemoTurnsChurnRedAndStopsCleanly(t *testing.T) {
 		case <-time.After(time.Second):
 		}
 	}
+	checkScorecard(t, out.String())
 	cancel()
 	select {
 	case err := <-done:
@@ -94,4 +96,28 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return strings.Clone(s.b.String())
+}
+
+// checkScorecard opens the scorecard URL the demo printed and expects churn red on it.
+func checkScorecard(t *testing.T, printed string) {
+	t.Helper()
+	m := regexp.MustCompile(`Open the scorecard: (http://\S+)`).FindStringSubmatch(printed)
+	if m == nil {
+		t.Errorf("the demo printed no scorecard URL:\n%s", printed)
+		return
+	}
+	resp, err := http.Get(m[1])
+	if err != nil {
+		t.Errorf("GET %s: %v", m[1], err)
+		return
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s: %d %v", m[1], resp.StatusCode, err)
+		return
+	}
+	if !strings.Contains(string(body), `data-kpi="churn_ratio" data-status="red"`) {
+		t.Errorf("the scorecard at %s does not show churn_ratio red", m[1])
+	}
 }
