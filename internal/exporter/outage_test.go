@@ -137,3 +137,48 @@ func TestConcurrentScrapesDuringReloadsAndRuns(t *testing.T) {
 	})
 	wg.Wait()
 }
+
+// TestPrivilegedAndWritingRoles serves two PostgreSQL sources: a superuser, which runs nothing
+// and reads as down with reason privileged, and a role that may write a table, which runs
+// with a warning and kpic_source_can_write 1.
+func TestPrivilegedAndWritingRoles(t *testing.T) {
+	role := needPostgres(t)
+	admin, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	table := "kpic_t_" + role[len("kpic_t_"):]
+	for _, q := range []string{"CREATE TABLE " + table + " (n INTEGER)", "GRANT INSERT, SELECT ON " + table + " TO " + role} {
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { _, _ = admin.Exec("DROP TABLE IF EXISTS " + table) }) // before the role is dropped
+	m := &definition.Model{
+		Settings: definition.Settings{Namespace: "business", Exporter: definition.ExporterSettings{SeriesLimit: 100, StaleIntervals: 3}},
+		Sources: []*definition.Source{
+			{Name: "super", Driver: "postgres", DSN: "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"},
+			{Name: "writer", Driver: "postgres", DSN: definition.Secret("postgres://" + role + "@127.0.0.1:5432/test?sslmode=disable")},
+		},
+		Metrics: []*definition.Metric{metric("as_super", "SELECT 1 AS value", time.Hour), metric("as_writer", "SELECT 2 AS value", time.Hour)},
+	}
+	m.Metrics[0].Source, m.Metrics[1].Source = "super", "writer"
+	logs := &syncBuffer{}
+	_, srv := started(t, m, logs)
+	got := scrape(t, srv)
+	for k, want := range map[string]float64{
+		"kpic_source_up{source=super}": 0, "kpic_query_errors_total{query=as_super,reason=privileged}": 1,
+		"kpic_source_up{source=writer}": 1, "kpic_source_can_write{source=writer}": 1, "business_as_writer{}": 2,
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %v, want %v", k, got[k], want)
+		}
+	}
+	if _, ok := got["business_as_super{}"]; ok {
+		t.Error("the superuser's query ran")
+	}
+	if !strings.Contains(logs.String(), "superuser") || !strings.Contains(logs.String(), "can write tables") {
+		t.Errorf("the logs do not name the superuser and the writing role:\n%s", logs.String())
+	}
+}
