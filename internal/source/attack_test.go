@@ -258,3 +258,22 @@ func assertNothingHeld(t *testing.T, d testDB) {
 		eventuallyZero(t, d, fmt.Sprintf("SELECT count(*) FROM information_schema.processlist WHERE user = '%s' AND command <> 'Sleep'", d.role))
 	}
 }
+
+// TestSQLiteReadsStillWork checks what the authorizer lets through: reads, functions,
+// recursive queries and reporting pragmas as table-valued functions.
+func TestSQLiteReadsStillWork(t *testing.T) {
+	d := testDBs(t)[0]
+	v := newVictim(t, d)
+	s := d.open(t)
+	for _, q := range []string{
+		"SELECT count(*) AS value FROM " + v.name,
+		"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5) SELECT sum(x) AS value FROM c",
+		"SELECT count(*) AS value FROM pragma_table_info('" + v.name + "')",
+		"SELECT abs(-1) + length('ab') AS value",
+	} {
+		if _, _, err := run(t, s, source.Query{Name: "q", SQL: q}); err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	v.intact(t, "reads")
+}

@@ -53,6 +53,13 @@ var privilegedRoles = map[string][]privilegedRole{
 		{"a user with ALL PRIVILEGES", func(t *testing.T, admin *sql.DB, role string) {
 			mustExec(t, admin, "GRANT ALL PRIVILEGES ON *.* TO '"+role+"'@'%'")
 		}, "ALL PRIVILEGES ON *.*"},
+		{"a user whose default role has FILE", func(t *testing.T, admin *sql.DB, role string) {
+			mustExec(t, admin, "CREATE ROLE "+role+"_r")
+			t.Cleanup(func() { _, _ = admin.Exec("DROP ROLE IF EXISTS " + role + "_r") })
+			mustExec(t, admin, "GRANT FILE ON *.* TO "+role+"_r")
+			mustExec(t, admin, "GRANT "+role+"_r TO '"+role+"'@'%'")
+			mustExec(t, admin, "SET DEFAULT ROLE "+role+"_r FOR '"+role+"'@'%'")
+		}, "FILE ON *.*"},
 	},
 }
 
