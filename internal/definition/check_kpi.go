@@ -57,7 +57,7 @@ func (c *checker) kindFields(k *KPI, what string) {
 	case KindQuery:
 		c.sqlQuery(k.Meta, what, k.Source, k.Query, k.Labels)
 		c.seriesLimit(k.Meta, what, k.SeriesLimit)
-		c.history(k.History, what)
+		c.history(k.History, what, k.Source)
 	case KindMetric:
 		if k.Metric == "" {
 			c.errorf(k.At("metric"), "metric of %s is empty; name the metric it promotes", what)

@@ -23,7 +23,7 @@ func (c *checker) metric(x *Metric) {
 	case hasQuery:
 		c.sqlQuery(x.Meta, what, x.Source, x.Query, x.Labels)
 		c.seriesLimit(x.Meta, what, x.SeriesLimit)
-		c.history(x.History, what)
+		c.history(x.History, what, x.Source)
 	case hasExpr:
 		c.promQL(x.Meta, "expr", what, x.Expr)
 		c.onlyWithQuery(x.Meta, what, "a metric read by a query", queryOnlyFields...)
@@ -98,12 +98,15 @@ func (c *checker) seriesLimit(meta Meta, what string, limit int) {
 	}
 }
 
-// history checks a series' history query (the decoder already refuses a zero timeout).
-func (c *checker) history(h *History, what string) {
+// history checks a series' history query (the decoder already refuses a zero timeout); it
+// runs on the series' source, so it must be one read-only statement too.
+func (c *checker) history(h *History, what, source string) {
 	if h == nil {
 		return
 	}
 	if strings.TrimSpace(h.Query) == "" {
 		c.errorf(h.At("query"), "history of %s needs a query returning the columns time, value and the labels", what)
+	} else if src := c.sources[source]; src != nil {
+		c.readOnlyQuery(h.Meta, "the history of "+what, src.Driver, h.Query)
 	}
 }

@@ -42,6 +42,7 @@ var beyondSchema = map[string]string{
 	"label_clashes_with_rules_label": crossRef,
 	"metric_kind_names_a_kpi":        crossRef,
 	"period_end_before_start":        compares,
+	"history_query_two_statements":   sqlScan,
 	"query_attach":                   sqlScan,
 	"query_transaction_control":      sqlScan,
 	"query_two_statements":           sqlScan,
