@@ -108,28 +108,31 @@ func (s *Scorecard) serveOverview(w http.ResponseWriter, r *http.Request) {
 	now := s.opts.Now()
 	d := s.prom.fetch(r.Context(), fetchRequest{sel: selector{labels: m.Settings.Rules.Labels}, at: now,
 		history: v1.Range{Start: now.Add(-sparkWindow), End: now, Step: sparkStep}})
-	p := overviewPage{page: s.newPage("KPI scorecard", "./", r, m, d), Filter: parseFilter(r.URL.Query())}
+	p := overview(m, d, now, parseFilter(r.URL.Query()))
+	p.page = s.newPage("KPI scorecard", "./", r, m, d)
 	if d.err == nil && len(d.kpis) == 0 && len(m.KPIs) > 0 {
 		p.Warning = "Prometheus has no kpi:* series of these definitions" + labelsText(m.Settings.Rules.Labels) +
 			": load the rule files of kpic build (deploy/prometheus/) into it, or check settings.rules.labels."
 	}
+	s.render(w, r, "overview", code(d), p)
+}
+
+// overview builds the overview's content from what Prometheus said; sparklines are drawn for
+// the KPIs the filter keeps only.
+func overview(m *definition.Model, d *data, now time.Time, f filter) overviewPage {
+	p := overviewPage{Filter: f}
 	all := views(m, d, now)
 	for i := range all {
 		p.Counts.add(all[i])
-		all[i].Spark = kpiSparkline(m, all[i], now.Add(-sparkWindow), now)
-	}
-	var shown []kpiView
-	for _, k := range all {
-		if p.Filter.keep(k) {
-			shown = append(shown, k)
+		if f.keep(all[i]) {
+			p.Shown++
+			all[i].Spark = kpiSparkline(m, all[i], now.Add(-sparkWindow), now)
 		}
 	}
-	p.Shown = len(shown)
-	p.Objectives = objectives(m, d, all, now)
-	p.Objectives = filterObjectives(p.Objectives, p.Filter)
-	p.Teams = teamOptions(m, p.Filter.Team)
-	p.Statuses = statusOptions(p.Filter.Status)
-	s.render(w, r, "overview", code(d), p)
+	p.Objectives = filterObjectives(objectives(m, d, all, now), f)
+	p.Teams = teamOptions(m, f.Team)
+	p.Statuses = statusOptions(f.Status)
+	return p
 }
 
 // filterObjectives keeps the KPIs passing f, and the objectives left with any.

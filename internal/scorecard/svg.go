@@ -84,11 +84,14 @@ func (f frame) path(b *strings.Builder, l line) {
 		return
 	}
 	b.WriteString(`<polyline class="` + l.class + `" points="`)
+	var scratch [24]byte
 	for i, p := range l.points {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(num(f.x(p.t)) + "," + num(f.y(p.v)))
+		b.Write(strconv.AppendFloat(scratch[:0], f.x(p.t), 'f', 1, 64))
+		b.WriteByte(',')
+		b.Write(strconv.AppendFloat(scratch[:0], f.y(p.v), 'f', 1, 64))
 	}
 	b.WriteString(`"/>`)
 }
