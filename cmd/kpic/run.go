@@ -46,6 +46,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	registerServe(app, io, register)
 	registerSchema(app, io, register)
 	registerInit(app, io, register)
+	registerTest(app, io, register)
 	registerVersion(app, io, register)
 
 	cmd, done, err := parse(app, args)

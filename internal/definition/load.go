@@ -111,7 +111,14 @@ func merge(m *Model, results []fileResult, diags *Diagnostics) map[string][]byte
 	return texts
 }
 
-// listFiles returns the YAML files under the root in sorted order, skipping hidden folders.
+// IsTestFile reports whether a file holds kpic test cases (*_test.yaml or *_test.yml) rather
+// than definitions: Load skips those files and kpic test reads them.
+func IsTestFile(name string) bool {
+	return strings.HasSuffix(name, "_test.yaml") || strings.HasSuffix(name, "_test.yml")
+}
+
+// listFiles returns the definition files under the root in sorted order, skipping hidden
+// folders and test files.
 func listFiles(fsys fs.FS) ([]string, error) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(p string, e fs.DirEntry, err error) error {
@@ -121,7 +128,7 @@ func listFiles(fsys fs.FS) ([]string, error) {
 		if e.IsDir() && p != "." && strings.HasPrefix(e.Name(), ".") {
 			return fs.SkipDir
 		}
-		if !e.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		if !e.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) && !IsTestFile(p) {
 			files = append(files, p)
 		}
 		return nil

@@ -2,6 +2,7 @@ package definition
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -84,5 +85,31 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("want nil model and %q, got %v:\n%s", tt.want, m, diags.Error())
 			}
 		})
+	}
+}
+
+// TestLoadSkipsTestFiles checks that kpic test's *_test.yaml and *_test.yml files beside the
+// definitions are not read as definitions (their `tests:` key would be an error).
+func TestLoadSkipsTestFiles(t *testing.T) {
+	base, err := os.ReadFile("testdata/base/base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := fstest.MapFS{
+		"base.yaml":             {Data: base},
+		"churn_test.yaml":       {Data: []byte("tests: []\n")},
+		"team/revenue_test.yml": {Data: []byte("tests: []\n")},
+	}
+	m, diags := LoadFS(tests, "kpis")
+	if diags.HasErrors() {
+		t.Fatalf("test files were read as definitions:\n%s", diags.Error())
+	}
+	if len(m.Files) != 1 || m.Files[0] != "base.yaml" {
+		t.Errorf("loaded files %v, want only base.yaml", m.Files)
+	}
+	for name, want := range map[string]bool{"a_test.yaml": true, "x/a_test.yml": true, "a.yaml": false, "test.yaml": false, "a_test.yaml.bak": false} {
+		if got := IsTestFile(name); got != want {
+			t.Errorf("IsTestFile(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

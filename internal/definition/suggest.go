@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// DidYouMean returns `; did you mean "x"?` for the candidate closest to s, or "" when none is
+// close enough to be a likely typo; other loaders (kpic test files) suggest names the same way.
+func DidYouMean(s string, candidates []string) string { return didYouMean(s, candidates) }
+
 // didYouMean returns `; did you mean "x"?` for the candidate closest to s, or "" when none is
 // close enough to be a likely typo.
 func didYouMean(s string, candidates []string) string {
