@@ -15,13 +15,21 @@ type Catalog struct {
 	Model  *definition.Model
 	Groups []rulefmt.RuleGroup
 	alerts []string
-	deps   dependencies
+	// reads is what each rule of Groups selects; unprunable is set when some rule selects in
+	// a way that cannot be followed, so every test runs every rule.
+	reads      [][]ruleReads
+	unprunable bool
 }
 
 // NewCatalog indexes the alert names the groups define, for checking test files, and which
 // KPIs' rules read which other KPIs, for running only the rules a test needs.
 func NewCatalog(m *definition.Model, groups []rulefmt.RuleGroup) *Catalog {
-	c := &Catalog{Model: m, Groups: groups, deps: kpiDependencies(groups)}
+	c := &Catalog{Model: m, Groups: groups, reads: reads(groups)}
+	for _, g := range c.reads {
+		for _, r := range g {
+			c.unprunable = c.unprunable || r.all
+		}
+	}
 	for _, g := range groups {
 		for _, r := range g.Rules {
 			if r.Alert != "" && !slices.Contains(c.alerts, r.Alert) {

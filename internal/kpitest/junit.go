@@ -109,4 +109,3 @@ func failureText(r Result) string {
 }
 
 func seconds(r Result) string { return fmt.Sprintf("%.3f", r.Duration.Seconds()) }
-

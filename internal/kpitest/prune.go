@@ -8,57 +8,120 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
-// dependencies maps each KPI to the KPIs its rules read (a metric KPI promoting another KPI,
-// an expr over kpi:value{kpi="..."}). all is set when some KPI's rule selects KPIs other than
-// by name, so that no rule may be left out.
-type dependencies struct {
-	reads map[string][]string
+// ruleReads is what one rule's expression selects: the series names, and the KPIs it names in
+// kpi matchers. all is set when it selects in a way that cannot be followed (a metric name or
+// kpi matched by regular expression), so that no rule may be left out.
+type ruleReads struct {
+	names []string
+	kpis  []string
 	all   bool
 }
 
-// kpiDependencies reads the kpi matchers of the selectors in the rules that belong to one KPI
-// (carry a kpi label).
-func kpiDependencies(groups []rulefmt.RuleGroup) dependencies {
-	deps := dependencies{reads: map[string][]string{}}
+// reads parses every rule of the groups once, in group and rule order.
+func reads(groups []rulefmt.RuleGroup) [][]ruleReads {
 	p := parser.NewParser(parser.Options{})
-	for _, g := range groups {
-		for _, r := range g.Rules {
-			kpi := r.Labels["kpi"]
-			if kpi == "" {
-				continue
-			}
-			expr, err := p.ParseExpr(r.Expr)
-			if err != nil {
-				deps.all = true
-				continue
-			}
-			parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
-				if vs, ok := n.(*parser.VectorSelector); ok {
-					deps.add(kpi, vs.LabelMatchers)
-				}
-				return nil
-			})
+	out := make([][]ruleReads, len(groups))
+	for i, g := range groups {
+		out[i] = make([]ruleReads, len(g.Rules))
+		for j, r := range g.Rules {
+			out[i][j] = readsOf(p, r.Expr)
 		}
 	}
-	return deps
+	return out
 }
 
-func (d *dependencies) add(kpi string, matchers []*labels.Matcher) {
-	for _, m := range matchers {
+func readsOf(p parser.Parser, expr string) ruleReads {
+	var rr ruleReads
+	node, err := p.ParseExpr(expr)
+	if err != nil {
+		return ruleReads{all: true}
+	}
+	parser.Inspect(node, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			rr.add(vs)
+		}
+		return nil
+	})
+	return rr
+}
+
+func (rr *ruleReads) add(vs *parser.VectorSelector) {
+	name := vs.Name
+	for _, m := range vs.LabelMatchers {
 		switch {
-		case m.Name != "kpi":
-		case m.Type == labels.MatchEqual:
-			if m.Value != kpi && !slices.Contains(d.reads[kpi], m.Value) {
-				d.reads[kpi] = append(d.reads[kpi], m.Value)
-			}
-		default:
-			d.all = true
+		case m.Name == labels.MetricName && m.Type == labels.MatchEqual:
+			name = m.Value
+		case m.Name == labels.MetricName || m.Name == "kpi" && m.Type != labels.MatchEqual:
+			rr.all = true
+		case m.Name == "kpi":
+			rr.kpis = appendNew(rr.kpis, m.Value)
 		}
 	}
+	if name == "" {
+		rr.all = true
+	}
+	rr.names = appendNew(rr.names, name)
 }
 
-// closure is the KPIs named and every KPI they read, transitively.
-func (d dependencies) closure(names []string) map[string]bool {
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// needs are the recorded series and alerts a test's expectations read.
+type needs struct {
+	kpis   []string
+	series []string
+	alerts bool
+}
+
+// needs lists what the test's expectations read. Value, target, critical and status are always
+// read (failure messages show them); attainment and forecast when expected; alerts (which read
+// the forecast) when expected.
+func (t *Test) needs() needs {
+	n := needs{kpis: t.kpis(), series: []string{seriesValue, seriesTarget, seriesCritical, seriesStatus}}
+	for _, x := range t.Expect {
+		if x.Attainment != nil {
+			n.series = appendNew(n.series, seriesAttainment)
+		}
+		if x.Forecast != nil || x.Alerts != nil {
+			n.series = appendNew(n.series, seriesForecast)
+		}
+		n.alerts = n.alerts || x.Alerts != nil
+	}
+	return n
+}
+
+// prune keeps the rules a test needs: of the KPIs it expects something of (and the KPIs their
+// rules read), the rules recording what it reads and the rules those read, transitively, and
+// the alerts when it expects alerts. Other KPIs have no input in the test, and series nobody
+// reads change nothing, so leaving them out only saves work: a forecast needs days of
+// evaluations, and a rule left out is never evaluated.
+func (c *Catalog) prune(n needs) []rulefmt.RuleGroup {
+	if c.unprunable {
+		return c.Groups
+	}
+	keep := c.keepRules(c.kpiClosure(n.kpis), n)
+	var out []rulefmt.RuleGroup
+	for i, g := range c.Groups {
+		kept := g
+		kept.Rules = nil
+		for j, r := range g.Rules {
+			if keep[i][j] {
+				kept.Rules = append(kept.Rules, r)
+			}
+		}
+		if len(kept.Rules) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
+}
+
+// kpiClosure is the KPIs named and every KPI their rules read, transitively.
+func (c *Catalog) kpiClosure(names []string) map[string]bool {
 	out := map[string]bool{}
 	todo := slices.Clone(names)
 	for len(todo) > 0 {
@@ -68,30 +131,43 @@ func (d dependencies) closure(names []string) map[string]bool {
 			continue
 		}
 		out[k] = true
-		todo = append(todo, d.reads[k]...)
+		for i, g := range c.Groups {
+			for j, r := range g.Rules {
+				if r.Labels["kpi"] == k {
+					todo = append(todo, c.reads[i][j].kpis...)
+				}
+			}
+		}
 	}
 	return out
 }
 
-// prune keeps the rules a test of the given KPIs needs: the rules of those KPIs and of the KPIs
-// they read, and every rule that belongs to no single KPI. The other KPIs have no input in the
-// test, so their rules would only evaluate to nothing (and their no-data alerts fire) at every
-// step; leaving them out makes long tests (a forecast needs days of evaluations) fast.
-func (c *Catalog) prune(kpis []string) []rulefmt.RuleGroup {
-	if c.deps.all {
-		return c.Groups
+// keepRules marks the rules of the KPIs (and the rules of no single KPI) that produce a needed
+// series, growing the needed series by what kept rules read until nothing changes.
+func (c *Catalog) keepRules(kpis map[string]bool, n needs) [][]bool {
+	keep := make([][]bool, len(c.Groups))
+	for i, g := range c.Groups {
+		keep[i] = make([]bool, len(g.Rules))
 	}
-	keep := c.deps.closure(kpis)
-	var out []rulefmt.RuleGroup
-	for _, g := range c.Groups {
-		kept := g
-		kept.Rules = slices.DeleteFunc(slices.Clone(g.Rules), func(r rulefmt.Rule) bool {
-			k := r.Labels["kpi"]
-			return k != "" && !keep[k]
-		})
-		if len(kept.Rules) > 0 {
-			out = append(out, kept)
+	needed := map[string]bool{}
+	for _, s := range n.series {
+		needed[s] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for i, g := range c.Groups {
+			for j, r := range g.Rules {
+				if keep[i][j] || r.Labels["kpi"] != "" && !kpis[r.Labels["kpi"]] {
+					continue
+				}
+				if r.Alert != "" && n.alerts || r.Record != "" && needed[r.Record] {
+					keep[i][j], changed = true, true
+					for _, name := range c.reads[i][j].names {
+						needed[name] = true
+					}
+				}
+			}
 		}
 	}
-	return out
+	return keep
 }

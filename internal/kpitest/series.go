@@ -218,4 +218,3 @@ func sortedKeys(m map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
-
