@@ -1,6 +1,7 @@
 package kpitest
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -76,6 +77,9 @@ func check(c *Catalog, e *ruleeval.Evaluator, t *Test, x *Expectation) []Failure
 	if x.Alerts != nil && !slices.Equal(o.firing, x.Alerts.Want) {
 		fail(x.Alerts.Pos, fmt.Sprintf("firing alerts are %s, want %s (%s)", alertList(o.firing), alertList(x.Alerts.Want), o.alertContext()))
 	}
+	slices.SortStableFunc(out, func(a, b Failure) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
 	return out
 }
 

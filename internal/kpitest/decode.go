@@ -22,6 +22,7 @@ type decoder struct {
 	file    string
 	diags   *definition.Diagnostics
 	visited int
+	errors  int
 }
 
 func (d *decoder) pos(n *yaml.Node) definition.Pos {
@@ -32,8 +33,17 @@ func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errorAt(d.pos(n), format, args...)
 }
 
+// maxErrors bounds the errors reported for one file; the rest would only bury the first.
+const maxErrors = 100
+
 func (d *decoder) errorAt(p definition.Pos, format string, args ...any) {
-	*d.diags = append(*d.diags, definition.Diagnostic{Pos: p, Message: fmt.Sprintf(format, args...)})
+	d.errors++
+	switch {
+	case d.errors <= maxErrors:
+		*d.diags = append(*d.diags, definition.Diagnostic{Pos: p, Message: fmt.Sprintf(format, args...)})
+	case d.errors == maxErrors+1:
+		*d.diags = append(*d.diags, definition.Diagnostic{Pos: p, Message: fmt.Sprintf("more than %d errors in this file; fix these first", maxErrors)})
+	}
 }
 
 // resolve follows an alias to the node it names, counting the nodes reached so that aliases
@@ -49,7 +59,7 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 	d.visited += 1 + len(n.Content)
 	if d.visited > maxNodes {
 		if d.visited-1-len(n.Content) <= maxNodes {
-			d.errorf(n, "too many nodes (aliases included); test files must be small")
+			*d.diags = append(*d.diags, definition.Diagnostic{Pos: d.pos(n), Message: "too many nodes (aliases included); test files must be small"})
 		}
 		return nil
 	}
@@ -125,6 +135,9 @@ func (d *decoder) number(n *yaml.Node, what string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil && n.Tag == "!!float" { // YAML spellings: .inf, .nan, 1_000.5
+		err = n.Decode(&f)
+	}
 	if err != nil || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		d.errorf(n, "%s: expected a number, got %q", what, s)
 		return 0, false

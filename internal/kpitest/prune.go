@@ -12,10 +12,13 @@ import (
 // kpi matchers. all is set when it selects in a way that cannot be followed (a metric name or
 // kpi matched by regular expression), so that no rule may be left out.
 type ruleReads struct {
-	names []string
-	kpis  []string
-	all   bool
+	sels []selected
+	kpis []string
+	all  bool
 }
+
+// selected is a series a selector reads: its name, and its KPI when it names one ("" for any).
+type selected struct{ name, kpi string }
 
 // reads parses every rule of the groups once, in group and rule order.
 func reads(groups []rulefmt.RuleGroup) [][]ruleReads {
@@ -46,21 +49,24 @@ func readsOf(p parser.Parser, expr string) ruleReads {
 }
 
 func (rr *ruleReads) add(vs *parser.VectorSelector) {
-	name := vs.Name
+	sel := selected{name: vs.Name}
 	for _, m := range vs.LabelMatchers {
 		switch {
 		case m.Name == labels.MetricName && m.Type == labels.MatchEqual:
-			name = m.Value
+			sel.name = m.Value
 		case m.Name == labels.MetricName || m.Name == "kpi" && m.Type != labels.MatchEqual:
 			rr.all = true
 		case m.Name == "kpi":
+			sel.kpi = m.Value
 			rr.kpis = appendNew(rr.kpis, m.Value)
 		}
 	}
-	if name == "" {
+	if sel.name == "" {
 		rr.all = true
 	}
-	rr.names = appendNew(rr.names, name)
+	if !slices.Contains(rr.sels, sel) {
+		rr.sels = append(rr.sels, sel)
+	}
 }
 
 func appendNew(list []string, s string) []string {
@@ -142,32 +148,52 @@ func (c *Catalog) kpiClosure(names []string) map[string]bool {
 	return out
 }
 
-// keepRules marks the rules of the KPIs (and the rules of no single KPI) that produce a needed
-// series, growing the needed series by what kept rules read until nothing changes.
+// keepRules marks the rules of the KPIs (and the rules of no single KPI) that record a
+// needed series, growing the needed series by what kept rules read until nothing changes. The
+// test's own KPIs need the series it reads; a selector naming a KPI needs that KPI's series,
+// one naming none needs the series of every KPI.
 func (c *Catalog) keepRules(kpis map[string]bool, n needs) [][]bool {
 	keep := make([][]bool, len(c.Groups))
 	for i, g := range c.Groups {
 		keep[i] = make([]bool, len(g.Rules))
 	}
-	needed := map[string]bool{}
+	needed := map[selected]bool{}
 	for _, s := range n.series {
-		needed[s] = true
+		for _, k := range n.kpis {
+			needed[selected{s, k}] = true
+		}
+	}
+	wanted := func(r rulefmt.Rule) bool {
+		if r.Alert != "" {
+			return n.alerts
+		}
+		k := r.Labels["kpi"]
+		if k == "" {
+			return slices.ContainsFunc(mapKeys(needed), func(s selected) bool { return s.name == r.Record })
+		}
+		return needed[selected{r.Record, k}] || needed[selected{r.Record, ""}]
 	}
 	for changed := true; changed; {
 		changed = false
 		for i, g := range c.Groups {
 			for j, r := range g.Rules {
-				if keep[i][j] || r.Labels["kpi"] != "" && !kpis[r.Labels["kpi"]] {
+				if keep[i][j] || r.Labels["kpi"] != "" && !kpis[r.Labels["kpi"]] || !wanted(r) {
 					continue
 				}
-				if r.Alert != "" && n.alerts || r.Record != "" && needed[r.Record] {
-					keep[i][j], changed = true, true
-					for _, name := range c.reads[i][j].names {
-						needed[name] = true
-					}
+				keep[i][j], changed = true, true
+				for _, s := range c.reads[i][j].sels {
+					needed[s] = true
 				}
 			}
 		}
 	}
 	return keep
+}
+
+func mapKeys[K comparable, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -147,7 +147,7 @@ func (d *fileDecoder) values(n *yaml.Node, t *Test) ([]promql.FPoint, bool) {
 	d.samples += count
 	switch {
 	case count > maxSeriesSamples:
-		d.errorf(n, "values expand to %d samples; a series may have at most %d", count, maxSeriesSamples)
+		d.errorf(n, "values expand to more than %d samples, the most a series may have", maxSeriesSamples)
 		return nil, false
 	case d.samples > maxFileSamples:
 		d.errorf(n, "the file's series expand to more than %d samples; split the tests", maxFileSamples)
