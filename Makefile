@@ -36,8 +36,9 @@ check: install-prometheus ## Validate kpis/, fail on stale generated files, and 
 	promtool check rules deploy/prometheus/*.rules.yml
 
 .PHONY: fuzz
-fuzz: ## Fuzz the definitions loader for a short while (FUZZTIME, default 30s).
+fuzz: ## Fuzz the definitions and test file loaders for a short while (FUZZTIME, default 30s).
 	$(GO) test ./internal/definition -run '^$$' -fuzz FuzzLoad -fuzztime $${FUZZTIME:-30s}
+	$(GO) test ./internal/kpitest -run '^$$' -fuzz FuzzParse -fuzztime $${FUZZTIME:-30s}
 
 .PHONY: bench
 bench: ## Run the benchmarks.
