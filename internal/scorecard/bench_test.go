@@ -69,7 +69,7 @@ func BenchmarkOverviewPage1000KPIs(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := time.Now()
-	d := sc.prom.fetch(context.Background(), fetchRequest{sel: selector{labels: m.Settings.Rules.Labels}, at: now,
+	d := sc.prom.fetch(context.Background(), fetchRequest{sel: selector{labels: m.Settings.Rules.Labels}, at: now, by: byLabels(m),
 		history: v1.Range{Start: now.Add(-sparkWindow), End: now, Step: sparkStep}})
 	if d.err != nil {
 		b.Fatal(d.err)

@@ -59,6 +59,7 @@ type fetchRequest struct {
 	at      time.Time
 	kpi     string // "" for every KPI
 	history v1.Range
+	by      map[string][]string // each KPI's by labels, the labels that tell its series apart
 }
 
 // fetch runs the queries concurrently: one per series name for all KPIs (or for one KPI).
@@ -104,7 +105,7 @@ func (p *prom) fetch(ctx context.Context, req fetchRequest) *data {
 		return d
 	}
 	d.historyErr = historyErr
-	d.fill(req.sel, vectors, history)
+	d.fill(req.by, vectors, history)
 	d.fillObjectives(objStatus, objAttain)
 	d.fillAlerts(alerts)
 	return d
@@ -118,7 +119,7 @@ func kpiMatch(kpi string) []string {
 }
 
 // fill sorts the recorded series into KPIs and breakdowns.
-func (d *data) fill(sel selector, vectors []model.Vector, history model.Matrix) {
+func (d *data) fill(by map[string][]string, vectors []model.Vector, history model.Matrix) {
 	for i, vec := range vectors {
 		for _, s := range vec {
 			if recorded[i].perKPI {
@@ -127,25 +128,25 @@ func (d *data) fill(sel selector, vectors []model.Vector, history model.Matrix) 
 				}
 				continue
 			}
-			if k, sd := d.at(sel, s.Metric); k != nil {
+			if k, sd := d.at(by, s.Metric); k != nil {
 				recorded[i].set(sd, k, float64(s.Value))
 			}
 		}
 	}
 	for _, ss := range history {
-		if _, sd := d.at(sel, ss.Metric); sd != nil {
+		if _, sd := d.at(by, ss.Metric); sd != nil {
 			sd.history = ss.Values
 		}
 	}
 }
 
 // at returns the KPI and breakdown a series belongs to, creating them.
-func (d *data) at(sel selector, m model.Metric) (*kpiData, *seriesData) {
+func (d *data) at(by map[string][]string, m model.Metric) (*kpiData, *seriesData) {
 	k := d.kpi(string(m["kpi"]))
 	if k == nil {
 		return nil, nil
 	}
-	labels := breakdown(sel, m)
+	labels := breakdown(by[string(m["kpi"])], m)
 	key := labels.String()
 	if len(labels) == 0 {
 		key = ""
@@ -158,18 +159,14 @@ func (d *data) at(sel selector, m model.Metric) (*kpiData, *seriesData) {
 	return k, s
 }
 
-// breakdown keeps a series' labels other than its name, kpi and the project's rules labels:
-// the by labels of a KPI with a breakdown.
-func breakdown(sel selector, m model.Metric) model.LabelSet {
+// breakdown keeps a series' by labels: whatever else the rules or Prometheus add (rules labels,
+// external labels, joined info) does not split a KPI.
+func breakdown(by []string, m model.Metric) model.LabelSet {
 	out := model.LabelSet{}
-	for k, v := range m {
-		if k == model.MetricNameLabel || k == "kpi" {
-			continue
+	for _, k := range by {
+		if v, ok := m[model.LabelName(k)]; ok {
+			out[model.LabelName(k)] = v
 		}
-		if _, ok := sel.labels[string(k)]; ok {
-			continue
-		}
-		out[k] = v
 	}
 	return out
 }

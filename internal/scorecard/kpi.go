@@ -73,7 +73,7 @@ func (s *Scorecard) serveKPI(w http.ResponseWriter, r *http.Request) {
 	from, to := window(m, k, win, now)
 	rg := aligned(from, minTime(to, now))
 	sel := selector{labels: m.Settings.Rules.Labels}
-	d := s.prom.fetch(r.Context(), fetchRequest{sel: sel, at: now, kpi: k.Name, history: rg})
+	d := s.prom.fetch(r.Context(), fetchRequest{sel: sel, at: now, kpi: k.Name, history: rg, by: byLabels(m)})
 	v := newKPIView(m, k, d.kpis[k.Name], now)
 	p := kpiPage{page: s.newPage(v.Title, "../", r, m, d), KPI: v, Kind: kindText(k), TeamLink: teamLink(m, k.Owner)}
 	if o := m.Objective(k.Objective); o != nil {

@@ -106,7 +106,7 @@ func (c *counts) add(k kpiView) {
 func (s *Scorecard) serveOverview(w http.ResponseWriter, r *http.Request) {
 	m := s.model.Load()
 	now := s.opts.Now()
-	d := s.prom.fetch(r.Context(), fetchRequest{sel: selector{labels: m.Settings.Rules.Labels}, at: now,
+	d := s.prom.fetch(r.Context(), fetchRequest{sel: selector{labels: m.Settings.Rules.Labels}, at: now, by: byLabels(m),
 		history: v1.Range{Start: now.Add(-sparkWindow), End: now, Step: sparkStep}})
 	p := overview(m, d, now, parseFilter(r.URL.Query()))
 	p.page = s.newPage("KPI scorecard", "./", r, m, d)

@@ -282,3 +282,14 @@ func grafanaKPI(m *definition.Model, kpi string) string {
 	}
 	return base + "/d/" + definition.KPIDetailUID + "/kpi?var-kpi=" + url.QueryEscape(kpi)
 }
+
+// byLabels maps each KPI with a breakdown to its by labels.
+func byLabels(m *definition.Model) map[string][]string {
+	out := map[string][]string{}
+	for _, k := range m.KPIs {
+		if len(k.By) > 0 {
+			out[k.Name] = k.By
+		}
+	}
+	return out
+}
