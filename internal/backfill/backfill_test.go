@@ -231,9 +231,18 @@ func TestHistoryQueryCannotWrite(t *testing.T) {
 		t.Run(d.driver, func(t *testing.T) {
 			d.need(t)
 			table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
-			yaml := strings.Replace(fmt.Sprintf(catalog, d.driver, d.privileged(), table),
-				"query: SELECT day AS time, plan, subscribers AS value FROM "+table, "query: DELETE FROM "+table, 1)
-			m := loadCatalog(t, yaml)
+			valid := fmt.Sprintf(catalog, d.driver, d.privileged(), table)
+			yaml := strings.Replace(valid, "query: SELECT day AS time, plan, subscribers AS value FROM "+table, "query: DELETE FROM "+table, 1)
+			if _, diags := definition.LoadFS(fstest.MapFS{"kpis.yaml": {Data: []byte(yaml)}}, "kpis"); !diags.HasErrors() {
+				t.Error("kpic check accepts a history query that deletes")
+			}
+			// The run refuses it too, for models that did not go through the checks.
+			m := loadCatalog(t, valid)
+			for _, x := range m.Metrics {
+				if x.History != nil {
+					x.History.Query = "DELETE FROM " + table
+				}
+			}
 			env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
 			out := t.TempDir()
 			_, err := backfill.Run(context.Background(), m, backfill.Options{
