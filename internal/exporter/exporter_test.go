@@ -54,3 +54,21 @@ func TestExpositionPassesPromtool(t *testing.T) {
 		t.Errorf("promtool check metrics: %v\n%s", err, out)
 	}
 }
+
+func TestAppliedSeesEveryModelApplyStarts(t *testing.T) {
+	_, path := sqliteDB(t)
+	src := &definition.Source{Name: "db", Driver: "sqlite", DSN: definition.Secret(path)}
+	first := testModel(src, metric("total", "SELECT sum(n) AS value FROM plans", time.Hour))
+	second := testModel(src, metric("other", "SELECT sum(n) AS value FROM plans", time.Hour))
+	bad := testModel(&definition.Source{Name: "db", Driver: "sqlite", DSN: "${KPIC_TEST_UNSET_DSN}"},
+		metric("total", "SELECT 1 AS value", time.Hour))
+	var seen []*definition.Model
+	e := New(Options{Applied: func(m *definition.Model) { seen = append(seen, m) }})
+	defer e.Close()
+	for _, m := range []*definition.Model{first, bad, second} {
+		_ = e.Apply(m)
+	}
+	if len(seen) != 2 || seen[0] != first || seen[1] != second {
+		t.Errorf("Applied saw %d models, want the two that applied (not the refused one)", len(seen))
+	}
+}
