@@ -43,6 +43,7 @@ func TestStatement(t *testing.T) {
 		{name: "PostgreSQL: a tagged dollar quote holds $$", sql: "SELECT $q$ $$; $q$ AS x, 1 AS value", dialects: []Dialect{PostgreSQL}, want: "SELECT $q$ $$; $q$ AS x, 1 AS value"},
 		{name: "PostgreSQL: a statement after a dollar quote is refused", sql: "SELECT $q$x$q$ AS x; COMMIT", dialects: []Dialect{PostgreSQL}, want: "more than one statement", at: ";"},
 		{name: "PostgreSQL: an unterminated dollar quote is refused", sql: "SELECT $a$ x", dialects: []Dialect{PostgreSQL}, want: "unterminated dollar-quoted string ($a$)", at: "$a$"},
+		{name: "PostgreSQL: a dollar quote right after a number starts there", sql: "SELECT 1$a$ $a$; DELETE FROM t; $a$ $a$", dialects: []Dialect{PostgreSQL}, want: "more than one statement", at: ";"},
 		{name: "PostgreSQL: a parameter is not a dollar quote", sql: "SELECT $1 AS value; COMMIT", dialects: []Dialect{PostgreSQL}, want: "more than one statement", at: ";"},
 		{name: "PostgreSQL: a backslash in a standard string is a character", sql: `SELECT 'a\' AS x; COMMIT`, dialects: []Dialect{PostgreSQL}, want: "more than one statement", at: ";"},
 		{name: "PostgreSQL: an E string takes escapes", sql: `SELECT E'a\';b' AS x, 1 AS value`, dialects: []Dialect{PostgreSQL}, want: `SELECT E'a\';b' AS x, 1 AS value`},

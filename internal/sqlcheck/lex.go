@@ -194,10 +194,15 @@ func (l *lexer) dollarQuoted() (bool, error) {
 	return true, nil
 }
 
-// word consumes a bare word: a keyword, a name or a number.
+// word consumes a bare word: a keyword, a name or a number. On PostgreSQL a number is digits
+// only, so that in 1$a$ the dollar quote starts after the 1, as the server reads it.
 func (l *lexer) word() {
 	start := l.at
-	for l.at < len(l.src) && (isWordStart(l.src[l.at]) || l.src[l.at] == '$') {
+	in := func(c byte) bool { return isWordStart(c) || c == '$' }
+	if l.d == PostgreSQL && isDigit(l.src[l.at]) {
+		in = func(c byte) bool { return isDigit(c) || c == '_' }
+	}
+	for l.at < len(l.src) && in(l.src[l.at]) {
 		l.at++
 	}
 	l.toks = append(l.toks, token{start: start, end: l.at, word: strings.ToUpper(l.src[start:l.at])})
