@@ -36,7 +36,7 @@ func TestTestCommand(t *testing.T) {
 		stdout, stderr string
 		junitContains  string
 	}{
-		{"passing tests exit 0 with a summary", []string{"test", "--junit", junit, pass}, 0, "kpic: 11 tests passed (1 files)", "", `tests="11" failures="0"`},
+		{"passing tests exit 0 with a summary", []string{"test", "--junit", junit, pass}, 0, "kpic: 12 tests passed (1 files)", "", `tests="12" failures="0"`},
 		{"a failing expectation prints its position and the observed value, exit 1", []string{"test", "--junit", junit, fail}, 1, "",
 			`wrong_test.yaml:11:16: test "every kind of expectation can fail": at 10m kpi revenue_dollars: value is 80, want 81`, `failures="4"`},
 		{"--run selects tests by name", []string{"test", "--run", "^a ratio by plan", pass}, 0, "kpic: 1 tests passed (1 files)", "", ""},

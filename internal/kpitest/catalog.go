@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/promrules"
 )
 
 // Catalog is what tests are checked against and run on: the validated definitions and the rule
@@ -21,10 +22,11 @@ type Catalog struct {
 	unprunable bool
 }
 
-// NewCatalog indexes the alert names the groups define, for checking test files, and which
+// NewCatalog indexes the alert names (kpic's four, and any other the groups define), for checking test files, and which
 // KPIs' rules read which other KPIs, for running only the rules a test needs.
 func NewCatalog(m *definition.Model, groups []rulefmt.RuleGroup) *Catalog {
-	c := &Catalog{Model: m, Groups: groups, reads: reads(groups)}
+	c := &Catalog{Model: m, Groups: groups, reads: reads(groups),
+		alerts: []string{promrules.AlertOffTarget, promrules.AlertCritical, promrules.AlertAtRisk, promrules.AlertNoData}}
 	for _, g := range c.reads {
 		for _, r := range g {
 			c.unprunable = c.unprunable || r.all

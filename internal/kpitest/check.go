@@ -34,10 +34,15 @@ const (
 type reading struct {
 	v  float64
 	ok bool
+	// many is why there is no one reading: the expectation's labels select several series.
+	many error
 }
 
 func (r reading) String() string {
-	if !r.ok {
+	switch {
+	case r.many != nil:
+		return "ambiguous"
+	case !r.ok:
 		return "absent"
 	}
 	return formatNumber(r.v)
@@ -55,6 +60,9 @@ func check(c *Catalog, e *ruleeval.Evaluator, t *Test, x *Expectation) []Failure
 	what := "at " + x.AtText + " kpi " + x.KPI + labelText(x.Labels)
 	o, err := observe(c, e, t, x)
 	if err != nil {
+		return []Failure{t.failure(x.Pos, what, err.Error())}
+	}
+	if err := o.ambiguity(x); err != nil {
 		return []Failure{t.failure(x.Pos, what, err.Error())}
 	}
 	var out []Failure
@@ -130,7 +138,22 @@ func read(c *Catalog, e *ruleeval.Evaluator, name string, x *Expectation, at tim
 		shown = append(shown, breakdownText(k, s.Metric))
 	}
 	slices.Sort(shown)
-	return reading{}, fmt.Errorf("%s has %d series (%s); pick one with labels: on the expectation", name, len(v), strings.Join(shown, ", "))
+	return reading{many: fmt.Errorf("%s has %d series (%s); pick one with labels: on the expectation", name, len(v), strings.Join(shown, ", "))}, nil
+}
+
+// ambiguity is the error of the first series an expected field reads that the expectation's
+// labels leave ambiguous; series read only for the context of messages may be ambiguous.
+func (o observed) ambiguity(x *Expectation) error {
+	for _, f := range []struct {
+		expected bool
+		r        reading
+	}{{x.Value != nil, o.value}, {x.Target != nil, o.target}, {x.Attainment != nil, o.attainment},
+		{x.Forecast != nil, o.forecast}, {x.Status != nil, o.status}} {
+		if f.expected && f.r.many != nil {
+			return f.r.many
+		}
+	}
+	return nil
 }
 
 // selects reports whether a series or alert fits the expectation's labels: each is either
@@ -188,9 +211,10 @@ func (o observed) statusWord() string {
 func (o observed) context(about string) string {
 	var parts []string
 	if about != "value" {
-		if o.value.ok {
+		switch {
+		case o.value.ok:
 			parts = append(parts, "value "+formatNumber(o.value.v))
-		} else {
+		case o.value.many == nil:
 			parts = append(parts, "no value")
 		}
 	}
