@@ -79,7 +79,7 @@ func runTest(c *Catalog, t *Test) (failures []Failure) {
 			failures = append(failures, t.failure(t.Pos, "", fmt.Sprintf("the rule engine failed: %v", r)))
 		}
 	}()
-	e, err := ruleeval.New(c.prune(t.needs()), ruleeval.Options{Start: t.Start, DefaultInterval: c.interval()})
+	e, err := ruleeval.New(evalOrder(c.prune(t.needs())), ruleeval.Options{Start: t.Start, DefaultInterval: c.interval()})
 	if err != nil {
 		return []Failure{t.failure(t.Pos, "", fmt.Sprintf("cannot load the rules: %v", err))}
 	}
