@@ -1,4 +1,4 @@
-// Package spec defines what users write in kpis/*.yaml: the types, their YAML loading with
+// Package definition defines what users write in kpis/*.yaml: the types, their YAML loading with
 // positions, defaults and validation. Compilers consume the validated *Model it returns.
 package definition
 

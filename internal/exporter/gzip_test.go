@@ -3,6 +3,7 @@ package exporter
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
@@ -53,7 +54,7 @@ func TestChunksMakeOneGzipMember(t *testing.T) {
 	if want := bytes.Join(parts, nil); !bytes.Equal(got, want) {
 		t.Errorf("decoded %d bytes, want %d", len(got), len(want))
 	}
-	if _, err := zr.Read(make([]byte, 1)); err != io.EOF {
+	if _, err := zr.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 		t.Errorf("data after the member: %v", err)
 	}
 }

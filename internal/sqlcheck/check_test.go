@@ -1,6 +1,7 @@
 package sqlcheck
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -67,7 +68,10 @@ func TestStatement(t *testing.T) {
 					}
 					return
 				}
-				e := err.(*Error)
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("Statement(%q): %v is not an *Error", tt.sql, err)
+				}
 				if !strings.Contains(e.Msg, tt.want) {
 					t.Errorf("Statement(%q): %v, want %q", tt.sql, err, tt.want)
 				}
@@ -89,7 +93,8 @@ func FuzzStatement(f *testing.F) {
 		for _, d := range []Dialect{SQLite, PostgreSQL, MySQL} {
 			got, err := Statement(sql, d)
 			if err != nil {
-				if e := err.(*Error); e.Offset < 0 || e.Offset > len(sql) {
+				var e *Error
+				if !errors.As(err, &e) || e.Offset < 0 || e.Offset > len(sql) {
 					t.Fatalf("%s: offset %d outside %q", d, e.Offset, sql)
 				}
 				continue
