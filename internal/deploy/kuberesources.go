@@ -59,7 +59,7 @@ func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) []
 	var out []object
 	for _, d := range boards {
 		labels := appLabels()
-		labels["grafana_dashboard"] = "1"
+		labels[sidecarLabel] = "1"
 		out = append(out, object{
 			APIVersion: "v1", Kind: "ConfigMap",
 			Metadata: meta{Name: d.name, Labels: labels, Annotations: map[string]string{"grafana_folder": grafanaFolder(m)}},
@@ -69,21 +69,23 @@ func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) []
 	return out
 }
 
-// grafanaOperatorOverlay replaces the sidecar ConfigMaps of the base by grafana-operator
-// GrafanaDashboard resources, for clusters where the operator runs Grafana.
+// grafanaOperatorOverlay adds a grafana-operator GrafanaDashboard for each dashboard of the
+// base, for clusters where the operator runs Grafana. Each reads its dashboard from the base's
+// ConfigMap (configMapRef) rather than holding the JSON a second time, and one patch takes the
+// sidecar's label off those ConfigMaps, so a sidecar, if any, does not load them too.
 func grafanaOperatorOverlay(m *definition.Model, boards []dashboard) ([]output.File, error) {
 	const dir = kubeDir + "overlays/grafana-operator/"
 	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../../base"}}
 	var docs []any
-	var s splices
 	for _, d := range boards {
-		docs = append(docs, grafanaDashboard(&s, m, d))
-		k.Patches = append(k.Patches, patch{Patch: "$patch: delete\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + d.name + "\n"})
+		docs = append(docs, grafanaDashboard(m, d))
 	}
 	var out []output.File
 	if len(docs) > 0 {
 		k.Resources = append(k.Resources, "grafanadashboards.yaml")
-		data, err := s.marshal(generatedHeader, docs...)
+		k.Patches = []patch{{Target: &patchTarget{Kind: "ConfigMap", LabelSelector: sidecarLabel + "=1"},
+			Patch: `[{"op": "remove", "path": "/metadata/labels/` + sidecarLabel + `"}]`}}
+		data, err := marshal(generatedHeader, docs...)
 		if err != nil {
 			return nil, err
 		}
@@ -93,17 +95,20 @@ func grafanaOperatorOverlay(m *definition.Model, boards []dashboard) ([]output.F
 	return append(out, output.File{Path: dir + "kustomization.yaml", Data: data}), err
 }
 
+// sidecarLabel is the label the Grafana sidecar loads dashboard ConfigMaps by.
+const sidecarLabel = "grafana_dashboard"
+
 // grafanaInstanceLabels select the Grafana instances of grafana-operator that get the dashboards.
 func grafanaInstanceLabels() map[string]string { return map[string]string{"dashboards": "grafana"} }
 
-func grafanaDashboard(s *splices, m *definition.Model, d dashboard) object {
+func grafanaDashboard(m *definition.Model, d dashboard) object {
 	return object{
 		APIVersion: "grafana.integreatly.org/v1beta1", Kind: "GrafanaDashboard",
 		Metadata: meta{Name: d.name, Labels: appLabels()},
 		Spec: map[string]any{
 			"instanceSelector": labelSelector{MatchLabels: grafanaInstanceLabels()},
 			"folder":           grafanaFolder(m),
-			"json":             s.literal(d.json),
+			"configMapRef":     secretKeyRef{Name: d.name, Key: d.key},
 		},
 	}
 }

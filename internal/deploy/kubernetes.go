@@ -81,7 +81,14 @@ type image struct {
 }
 
 type patch struct {
-	Patch string `yaml:"patch"`
+	Target *patchTarget `yaml:"target,omitempty"`
+	Patch  string       `yaml:"patch"`
+}
+
+// patchTarget selects the resources a patch applies to.
+type patchTarget struct {
+	Kind          string `yaml:"kind,omitempty"`
+	LabelSelector string `yaml:"labelSelector,omitempty"`
 }
 
 // definitionCopies puts the definition files below the base: kustomize refuses to

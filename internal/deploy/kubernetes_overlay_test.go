@@ -8,11 +8,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-func TestGrafanaOperatorOverlayReplacesDashboardConfigMaps(t *testing.T) {
+func TestGrafanaOperatorOverlayLoadsTheDashboardConfigMaps(t *testing.T) {
 	rs := kustomizeBuild(t, buildSmall(t, ""), "deploy/kubernetes/overlays/grafana-operator")
+	configMaps := map[string]*corev1.ConfigMap{}
 	for _, r := range byKind(rs, "ConfigMap") {
-		if r.obj.(*corev1.ConfigMap).Labels["grafana_dashboard"] != "" {
-			t.Errorf("overlay still renders sidecar dashboard %s", r.name)
+		cm := r.obj.(*corev1.ConfigMap)
+		configMaps[r.name] = cm
+		if cm.Labels["grafana_dashboard"] != "" {
+			t.Errorf("overlay leaves %s labelled for the sidecar", r.name)
 		}
 	}
 	gds := byKind(rs, "GrafanaDashboard")
@@ -21,9 +24,15 @@ func TestGrafanaOperatorOverlayReplacesDashboardConfigMaps(t *testing.T) {
 	}
 	for _, r := range gds {
 		gd := r.obj.(*grafanaDashboardV1beta1)
+		ref := gd.Spec.ConfigMapRef
+		cm, ok := configMaps[ref.Name]
+		if !ok {
+			t.Errorf("%s: configMapRef names %s, which the overlay does not render", r.name, ref.Name)
+			continue
+		}
 		var dash map[string]any
-		if err := json.Unmarshal([]byte(gd.Spec.JSON), &dash); err != nil || dash["uid"] == nil {
-			t.Errorf("%s: spec.json is not the dashboard: %v", r.name, err)
+		if err := json.Unmarshal([]byte(cm.Data[ref.Key]), &dash); err != nil || dash["uid"] == nil {
+			t.Errorf("%s: key %s of %s is not the dashboard: %v", r.name, ref.Key, ref.Name, err)
 		}
 		if gd.Spec.Folder != "KPIs" || len(gd.Spec.InstanceSelector.MatchLabels) == 0 {
 			t.Errorf("%s: folder %q, instance selector %v", r.name, gd.Spec.Folder, gd.Spec.InstanceSelector.MatchLabels)

@@ -85,8 +85,11 @@ type grafanaDashboardV1beta1 struct {
 		InstanceSelector struct {
 			MatchLabels map[string]string `json:"matchLabels"`
 		} `json:"instanceSelector"`
-		Folder string `json:"folder"`
-		JSON   string `json:"json"`
+		Folder       string `json:"folder"`
+		ConfigMapRef struct {
+			Name string `json:"name"`
+			Key  string `json:"key"`
+		} `json:"configMapRef"`
 	} `json:"spec"`
 }
 
