@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/kpic/kpic/internal/dashboard"
 	"github.com/kpic/kpic/internal/definition"
@@ -11,13 +12,17 @@ import (
 )
 
 // compile runs every compiler on the validated model loaded from dir and returns all generated
-// files, sorted.
+// files, sorted. The rule and dashboard compilers are independent and run side by side; the
+// packaging takes both.
 func compile(m *definition.Model, dir string) ([]output.File, error) {
-	ruleFiles, err := promrules.Groups(m)
-	if err != nil {
-		return nil, fmt.Errorf("compile rules: %w", err)
-	}
+	var rules compiledRules
+	var wg sync.WaitGroup
+	wg.Go(func() { rules = compileRules(m) })
 	boards, err := dashboard.Build(m)
+	wg.Wait()
+	if rules.err != nil {
+		return nil, fmt.Errorf("compile rules: %w", rules.err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("compile dashboards: %w", err)
 	}
@@ -25,17 +30,32 @@ func compile(m *definition.Model, dir string) ([]output.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := make([]output.File, 0, len(ruleFiles)+len(boards))
-	for _, rf := range ruleFiles {
-		files = append(files, output.File{Path: rf.Path, Data: promrules.Marshal(rf.Groups)})
-	}
-	in := deploy.Inputs{Rules: ruleFiles, RuleFiles: files, Dashboards: boards, Definitions: defs}
-	files = append(files, boards...)
+	in := deploy.Inputs{Rules: rules.groups, RuleFiles: rules.files, Dashboards: boards, Definitions: defs}
 	packaged, err := deploy.Package(m, in)
 	if err != nil {
 		return nil, fmt.Errorf("package deploy files: %w", err)
 	}
-	files = append(files, packaged...)
+	files := make([]output.File, 0, len(rules.files)+len(boards)+len(packaged))
+	files = append(append(append(files, rules.files...), boards...), packaged...)
 	output.Sort(files)
 	return files, nil
+}
+
+// compiledRules are the rule groups of each rule file and the files written from them.
+type compiledRules struct {
+	groups []promrules.RuleFile
+	files  []output.File
+	err    error
+}
+
+func compileRules(m *definition.Model) compiledRules {
+	groups, err := promrules.Groups(m)
+	if err != nil {
+		return compiledRules{err: err}
+	}
+	files := make([]output.File, 0, len(groups))
+	for _, rf := range groups {
+		files = append(files, output.File{Path: rf.Path, Data: promrules.Marshal(rf.Groups)})
+	}
+	return compiledRules{groups: groups, files: files}
 }

@@ -55,10 +55,11 @@ func renderAll(boards map[string]*sdk.Board) ([]output.File, error) {
 	}
 	close(next)
 	var wg sync.WaitGroup
+	r := newRenderer()
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
 		wg.Go(func() {
 			for i := range next {
-				data, err := render(boards[paths[i]])
+				data, err := r.render(boards[paths[i]])
 				if err != nil {
 					errs[i] = fmt.Errorf("dashboard %s: %w", paths[i], err)
 				}

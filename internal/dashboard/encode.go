@@ -42,6 +42,8 @@ func (w *jsonWriter) value(v any, depth int) error {
 		w.buf = append(w.buf, v...)
 	case object:
 		return w.object(v, depth)
+	case *shared:
+		return w.shared(v, depth)
 	case []any:
 		if len(v) == 0 {
 			w.buf = append(w.buf, "[]"...)

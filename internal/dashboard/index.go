@@ -20,11 +20,13 @@ type model struct {
 }
 
 // stat returns a copy of k's tile (kpiStat) to place on a grid; the copies share the tile's
-// JSON model, which rendering only reads.
+// JSON model, which rendering only reads, and its text once rendered (see shared).
 func (m *model) stat(k *definition.KPI) *sdk.Panel {
 	p, ok := m.stats[k]
 	if !ok {
 		p = kpiStat(k)
+		p = kpiStat(m, k)
+		share(*p.CustomPanel)
 		m.stats[k] = p
 	}
 	c := *p

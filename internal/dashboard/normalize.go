@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"sync"
 
 	"github.com/grafana-tools/sdk"
 )
@@ -33,24 +36,26 @@ func keys(names ...string) map[string]bool {
 }
 
 // render encodes the board as 2-space indented JSON with sorted keys and a trailing newline,
-// keeping only current keys. The board (templating, annotations, links) goes through the sdk
-// and is normalized; the panels, which the sdk only wraps (CustomPanel), are turned into JSON
+// keeping only current keys (see renderer).
+func render(b *sdk.Board) ([]byte, error) { return newRenderer().render(b) }
+
+// renderer renders boards. The board (templating, annotations, links) goes through the sdk and
+// is normalized; the panels, which the sdk only wraps (CustomPanel), are turned into JSON
 // objects directly: for dashboards of thousands of panels, marshalling them through the sdk
-// and decoding them back cost seconds for the same bytes.
-func render(b *sdk.Board) ([]byte, error) {
-	shell := *b
-	shell.Panels = nil
-	raw, err := json.Marshal(&shell)
+// and decoding them back cost seconds for the same bytes. Boards differing only in uid, title,
+// tags and alert expression (the objectives' and teams') share one decoded shell.
+type renderer struct {
+	mu     sync.Mutex
+	shells map[string]object
+}
+
+func newRenderer() *renderer { return &renderer{shells: map[string]object{}} }
+
+func (r *renderer) render(b *sdk.Board) ([]byte, error) {
+	doc, err := r.shell(b)
 	if err != nil {
-		return nil, fmt.Errorf("marshal dashboard %s: %w", b.UID, err)
+		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var doc object
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("decode dashboard %s: %w", b.UID, err)
-	}
-	normalize(doc)
 	panels := make([]any, len(b.Panels))
 	for i, p := range b.Panels {
 		if panels[i], err = panelObject(p); err != nil {
@@ -65,6 +70,72 @@ func render(b *sdk.Board) ([]byte, error) {
 		return nil, fmt.Errorf("encode dashboard %s: %w", b.UID, err)
 	}
 	return append(w.buf, '\n'), nil
+}
+
+// shell is the normalized board without panels: the shared shell of the board's shape, with
+// its own uid, title, tags and alert expressions.
+func (r *renderer) shell(b *sdk.Board) (object, error) {
+	shape := *b
+	shape.Panels, shape.UID, shape.Title, shape.Tags = nil, "", "", nil
+	shape.Annotations.List = slices.Clone(b.Annotations.List)
+	for i := range shape.Annotations.List {
+		shape.Annotations.List[i].Expr = ""
+	}
+	raw, err := json.Marshal(&shape)
+	if err != nil {
+		return nil, fmt.Errorf("marshal dashboard %s: %w", b.UID, err)
+	}
+	tmpl, err := r.decoded(raw)
+	if err != nil {
+		return nil, fmt.Errorf("decode dashboard %s: %w", b.UID, err)
+	}
+	doc := maps.Clone(tmpl)
+	set(doc, "uid", b.UID)
+	set(doc, "title", b.Title)
+	if b.Tags != nil {
+		tags := make([]any, len(b.Tags))
+		for i, t := range b.Tags {
+			tags[i] = t
+		}
+		doc["tags"] = tags
+	}
+	if annotations, ok := doc["annotations"].(object); ok {
+		list := list(annotations["list"])
+		out := make([]any, len(list))
+		for i, a := range list {
+			a = maps.Clone(a)
+			set(a, "expr", b.Annotations.List[i].Expr)
+			out[i] = a
+		}
+		doc["annotations"] = object{"list": out}
+	}
+	return doc, nil
+}
+
+// set sets o[k] unless v is empty, as normalize keeps only non-empty values.
+func set(o object, k, v string) {
+	if v != "" {
+		o[k] = v
+	}
+}
+
+// decoded returns the normalized shell of raw, decoding it the first time; callers copy what
+// they change.
+func (r *renderer) decoded(raw []byte) (object, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if doc, ok := r.shells[string(raw)]; ok {
+		return doc, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc object
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	normalize(doc)
+	r.shells[string(raw)] = doc
+	return doc, nil
 }
 
 // panelObject is the current JSON model of a panel with only the keys of its type (panelKeys

@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // File is one generated file; Path is slash-separated and relative to the output folder.
@@ -24,31 +27,92 @@ func Sort(files []File) {
 }
 
 // Write puts every file under dir. Each file is written to a temporary name and renamed, so a
-// failure never leaves a half-written file behind.
+// failure never leaves a half-written file behind; a file whose content on disk is already the
+// same is left alone (its modification time too). Files are written side by side on every
+// core; the error returned is that of the first failing file in the order given.
 func Write(dir string, files []File) error {
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data); err != nil {
+	if err := makeDirs(dir, files); err != nil {
+		return err
+	}
+	errs := make([]error, len(files))
+	next := make(chan int, len(files))
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = writeIfChanged(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create folder for %s: %w", path, err)
+// makeDirs creates the folders of files once each.
+func makeDirs(dir string, files []File) error {
+	made := map[string]bool{}
+	for _, f := range files {
+		d := filepath.Dir(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if made[d] {
+			continue
+		}
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("create folder for %s: %w", f.Path, err)
+		}
+		made[d] = true
 	}
+	return nil
+}
+
+// writeIfChanged writes data to path unless path already holds exactly data.
+func writeIfChanged(path string, data []byte) error {
+	if same, err := holds(path, data); err == nil && same {
+		return nil
+	}
+	return writeAtomic(path, data)
+}
+
+// holds reports whether the regular file at path has exactly the content data; a file of
+// another size is not read.
+func holds(path string, data []byte) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
+		return false, err
+	}
+	buf := make([]byte, min(len(data), 1<<20))
+	for rest := data; len(rest) > 0; {
+		n, err := io.ReadFull(f, buf[:min(len(buf), len(rest))])
+		if err != nil || !bytes.Equal(buf[:n], rest[:n]) {
+			return false, err
+		}
+		rest = rest[n:]
+	}
+	return true, nil
+}
+
+func writeAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".kpic-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	_, werr := tmp.Write(data)
+	merr := tmp.Chmod(0o644)
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := errors.Join(werr, merr, cerr); err != nil {
 		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("write %s: %w", path, err)
 	}
