@@ -3,6 +3,7 @@ package deploy
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
@@ -14,46 +15,64 @@ const (
 	kustomizeAPI = "kustomize.config.k8s.io/v1beta1"
 )
 
-// kubernetesFiles writes the Kustomize base and the grafana-operator overlay.
+// kubernetesFiles writes the Kustomize base and the grafana-operator overlay. The files are
+// independent and written side by side (the rule and dashboard ones are large).
 func kubernetesFiles(m *definition.Model, in inputs) ([]output.File, error) {
-	var out []output.File
-	add := func(name string, header string, s *splices, docs ...any) error {
-		data, err := s.marshal(header, docs...)
-		out = append(out, output.File{Path: baseDir + name, Data: data})
-		return err
-	}
 	base := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"kpic.yaml", "alertmanagerconfig.yaml"}}
-	type file struct {
-		splices splices
-		docs    []any
+	var rules, boards splices
+	docs := map[string][]any{
+		"kpic.yaml":               anys(exporterObjects(m)),
+		"alertmanagerconfig.yaml": {alertmanagerConfigObject(m)},
+		"prometheusrules.yaml":    anys(prometheusRules(&rules, in.rules)),
+		"dashboards.yaml":         anys(dashboardConfigMaps(&boards, m, in.dashboards)),
 	}
-	files := map[string]*file{"kpic.yaml": {}, "alertmanagerconfig.yaml": {}, "prometheusrules.yaml": {}, "dashboards.yaml": {}}
-	files["kpic.yaml"].docs = anys(exporterObjects(m))
-	files["alertmanagerconfig.yaml"].docs = []any{alertmanagerConfigObject(m)}
-	f := files["prometheusrules.yaml"]
-	f.docs = anys(prometheusRules(&f.splices, in.rules))
-	f = files["dashboards.yaml"]
-	f.docs = anys(dashboardConfigMaps(&f.splices, m, in.dashboards))
+	spliced := map[string]*splices{"prometheusrules.yaml": &rules, "dashboards.yaml": &boards}
 	for _, name := range []string{"prometheusrules.yaml", "dashboards.yaml"} {
-		if len(files[name].docs) > 0 {
+		if len(docs[name]) > 0 {
 			base.Resources = append(base.Resources, name)
 		}
 	}
-	for _, name := range sortedKeys(files) {
-		if f := files[name]; len(f.docs) > 0 {
-			if err := add(name, generatedHeader, &f.splices, f.docs...); err != nil {
-				return nil, err
-			}
-		}
-	}
-	out = append(out, definitionCopies(in.definitions)...)
 	base.ConfigMapGenerator = []configMapArgs{{Name: definitionsConfigMap, Files: definitionKeys(in.definitions)}}
 	base.Images = []image{{Name: appName, NewName: Image, NewTag: "latest"}}
-	if err := add("kustomization.yaml", generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes/base (see docs/deploy.md)\n", &splices{}, base); err != nil {
-		return nil, err
+	var jobs []func() ([]output.File, error)
+	for _, name := range sortedKeys(docs) {
+		if len(docs[name]) == 0 {
+			continue
+		}
+		s := spliced[name]
+		if s == nil {
+			s = &splices{}
+		}
+		jobs = append(jobs, func() ([]output.File, error) {
+			data, err := s.marshal(generatedHeader, docs[name]...)
+			return []output.File{{Path: baseDir + name, Data: data}}, err
+		})
 	}
-	overlay, err := grafanaOperatorOverlay(m, in.dashboards)
-	return append(out, overlay...), err
+	jobs = append(jobs, func() ([]output.File, error) {
+		data, err := marshal(generatedHeader+"# Apply with: kubectl apply -k deploy/kubernetes/base (see docs/deploy.md)\n", base)
+		return []output.File{{Path: baseDir + "kustomization.yaml", Data: data}}, err
+	}, func() ([]output.File, error) { return grafanaOperatorOverlay(m, in.dashboards) })
+	out, err := runAll(jobs)
+	return append(out, definitionCopies(in.definitions)...), err
+}
+
+// runAll runs the jobs side by side and returns their files in job order, or the first error.
+func runAll(jobs []func() ([]output.File, error)) ([]output.File, error) {
+	files := make([][]output.File, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Go(func() { files[i], errs[i] = job() })
+	}
+	wg.Wait()
+	var out []output.File
+	for i := range jobs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, files[i]...)
+	}
+	return out, nil
 }
 
 // Image is the container image the base runs; override its tag with kustomize edit set image.
