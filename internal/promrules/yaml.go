@@ -159,8 +159,16 @@ func yamlPrintable(r rune) bool {
 		(r >= 0x10000 && r <= 0x10ffff)
 }
 
-// printable reports whether s is valid UTF-8 of printable characters on one line.
+// printable reports whether s is valid UTF-8 of printable characters on one line. Rule text
+// is mostly printable ASCII, which is checked bytewise first.
 func printable(s string) bool {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] >= 0x20 && s[i] <= 0x7e
+	}
+	if ascii {
+		return true
+	}
 	if !utf8.ValidString(s) {
 		return false
 	}
