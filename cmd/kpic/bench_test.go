@@ -1,7 +1,10 @@
 package main
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/kpic/kpic/internal/dashboard"
 
 	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/definition/definitiontest"
@@ -10,19 +13,41 @@ import (
 )
 
 // BenchmarkBuild10000KPIs measures what `kpic build` does for 10,000 KPIs (and their 10,000
-// metrics): load and validate the folder, run every compiler, and write the files.
+// metrics): load and validate the folder, run every compiler, and write the files into a fresh
+// folder each time. It reports the files and megabytes written, the size of the scorecard and
+// of the largest dashboard.
 func BenchmarkBuild10000KPIs(b *testing.B) {
-	dir, out := definitions10000(b)
+	dir, _ := definitions10000(b)
+	var files []output.File
 	for b.Loop() {
 		m := mustLoad(b, dir)
-		files, err := compile(m, dir)
-		if err != nil {
+		var err error
+		if files, err = compile(m, dir); err != nil {
 			b.Fatal(err)
 		}
-		if err := output.Write(out, files); err != nil {
+		if err := output.Write(b.TempDir(), files); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportSizes(b, files)
+}
+
+// reportSizes reports what a build wrote.
+func reportSizes(b *testing.B, files []output.File) {
+	var total, scorecard, largest int
+	for _, f := range files {
+		total += len(f.Data)
+		if f.Path == dashboard.ScorecardPath {
+			scorecard = len(f.Data)
+		}
+		if strings.HasPrefix(f.Path, dashboard.Dir+"/") {
+			largest = max(largest, len(f.Data))
+		}
+	}
+	b.ReportMetric(float64(len(files)), "files")
+	b.ReportMetric(float64(total)/1e6, "MB-written")
+	b.ReportMetric(float64(scorecard)/1e6, "MB-scorecard")
+	b.ReportMetric(float64(largest)/1e6, "MB-largest-dashboard")
 }
 
 // BenchmarkRules10000KPIs measures issue 2's part of the build for 10,000 KPIs: load and
