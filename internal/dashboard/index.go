@@ -25,7 +25,7 @@ func (m *model) stat(k *definition.KPI) *sdk.Panel {
 	p, ok := m.stats[k]
 	if !ok {
 		p = kpiStat(k)
-		p = kpiStat(m, k)
+		p = kpiStat(k)
 		share(*p.CustomPanel)
 		m.stats[k] = p
 	}
