@@ -26,6 +26,7 @@ type junitSuite struct {
 	Errors   int         `xml:"errors,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
+	seconds  float64
 }
 
 type junitCase struct {
@@ -73,8 +74,11 @@ func WriteJUnit(w io.Writer, results []Result, diags definition.Diagnostics) err
 			c.Failure = &junitMessage{Message: r.Failures[0].String(), Type: "expectation", Text: failureText(r)}
 		}
 		s.Cases = append(s.Cases, c)
+		s.seconds += r.Duration.Seconds()
 	}
-	for _, s := range out.Suites {
+	for i := range out.Suites {
+		s := &out.Suites[i]
+		s.Time = fmt.Sprintf("%.3f", s.seconds)
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Errors += s.Errors
