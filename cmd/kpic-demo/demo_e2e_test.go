@@ -6,11 +6,14 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,17 +42,19 @@ func TestDemoTurnsChurnRedAndStopsCleanly(t *testing.T) {
 	go func() { done <- runDemo(ctx, c, out) }()
 
 	churn := regexp.MustCompile(`(?s)slack message #growth-kpis.*?Customer churn rate`)
-	deadline := time.After(4 * time.Minute)
+	// Seeding and backfilling a year of history come first (about a minute each on a laptop).
+	deadline := time.After(8 * time.Minute)
 	for !churn.MatchString(out.String()) {
 		select {
 		case err := <-done:
 			t.Fatalf("the demo stopped on its own (%v):\n%s", err, out.String())
 		case <-deadline:
-			t.Fatalf("no churn message in #growth-kpis within 4 minutes; the demo printed:\n%s", out.String())
+			t.Fatalf("no churn message in #growth-kpis within 8 minutes; the demo printed:\n%s", out.String())
 		case <-time.After(time.Second):
 		}
 	}
 	checkScorecard(t, out.String())
+	checkYearOfHistory(t, out.String())
 	cancel()
 	select {
 	case err := <-done:
@@ -119,5 +124,34 @@ func checkScorecard(t *testing.T, printed string) {
 	}
 	if !strings.Contains(string(body), `data-kpi="churn_ratio" data-status="red"`) {
 		t.Errorf("the scorecard at %s does not show churn_ratio red", m[1])
+	}
+}
+
+// checkYearOfHistory queries the demo's Prometheus 300 days back: the backfilled blocks must
+// answer with the MRR gauge and its kpi:value and kpi:status.
+func checkYearOfHistory(t *testing.T, printed string) {
+	t.Helper()
+	m := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)/graph`).FindStringSubmatch(printed)
+	if m == nil {
+		t.Errorf("the demo printed no Prometheus URL:\n%s", printed)
+		return
+	}
+	at := strconv.FormatInt(time.Now().AddDate(0, 0, -300).Unix(), 10)
+	for _, q := range []string{`business_mrr_dollars`, `kpi:value{kpi="mrr_dollars"}`, `kpi:status{kpi="mrr_dollars"}`} {
+		resp, err := http.Get(m[1] + "/api/v1/query?time=" + at + "&query=" + url.QueryEscape(q))
+		if err != nil {
+			t.Errorf("query %s: %v", q, err)
+			continue
+		}
+		var body struct {
+			Data struct {
+				Result []json.RawMessage `json:"result"`
+			} `json:"data"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		_ = resp.Body.Close()
+		if err != nil || len(body.Data.Result) != 1 {
+			t.Errorf("%s 300 days ago: %d series (%v), want one from the backfilled history", q, len(body.Data.Result), err)
+		}
 	}
 }

@@ -70,6 +70,7 @@ func (s *session) startPrometheus(ctx context.Context, deployDir, serveAddr, amA
 		RuleFiles: absAll(rules), Alertmanager: amAddr}); err != nil {
 		return err
 	}
+	s.backfill(ctx, filepath.Join(dir, "data"))
 	addr := s.promAddr
 	if addr == "" {
 		if addr, err = stack.FreeAddr(prometheusPort); err != nil {
@@ -77,7 +78,7 @@ func (s *session) startPrometheus(ctx context.Context, deployDir, serveAddr, amA
 		}
 	}
 	p, err := s.spawn("Prometheus", nil, bin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
-		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr)
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--storage.tsdb.retention.time=400d", "--web.listen-address="+addr)
 	if err != nil {
 		return err
 	}

@@ -31,13 +31,17 @@ type recording struct {
 }
 
 // recordings lists the recording rules of the groups in evaluation order; alerting rules are
-// left out (their ALERTS series are not history anyone reads).
-func recordings(groups []rulefmt.RuleGroup, interval model.Duration) []*recording {
+// left out (their ALERTS series are not history anyone reads). A positive every replaces the
+// groups' intervals.
+func recordings(groups []rulefmt.RuleGroup, interval model.Duration, every time.Duration) []*recording {
 	var out []*recording
 	for _, g := range groups {
 		step := time.Duration(g.Interval)
 		if step <= 0 {
 			step = time.Duration(interval)
+		}
+		if every > 0 {
+			step = every
 		}
 		var offset time.Duration
 		if g.QueryOffset != nil {

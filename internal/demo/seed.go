@@ -34,7 +34,7 @@ func Seed(ctx context.Context, db *sql.DB, now time.Time, rnd *rand.Rand) error 
 	if err := execAll(ctx, db, indexes); err != nil {
 		return fmt.Errorf("index demo data: %w", err)
 	}
-	return nil
+	return seedDaily(ctx, db, now)
 }
 
 // history is the generated content of the database, kept in memory until it is loaded in one
