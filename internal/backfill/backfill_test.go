@@ -260,3 +260,35 @@ func TestHistoryQueryCannotWrite(t *testing.T) {
 		})
 	}
 }
+
+// TestRulesIntervalOverridesTheGroups records the rules every 5m instead of the groups' 1m:
+// an hour holds 12 kpi:value samples instead of 60, and the values are the same.
+func TestRulesIntervalOverridesTheGroups(t *testing.T) {
+	d := testDBs(t)[0]
+	table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
+	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, d.privileged(), table))
+	env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
+	eng := promql.NewEngine(promql.EngineOpts{MaxSamples: 1e6, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
+	at := date(t, "2026-03-02T12:00:00Z")
+	for _, c := range []struct {
+		every time.Duration
+		want  float64
+	}{{0, 60}, {5 * time.Minute, 12}} {
+		out := t.TempDir()
+		_, err := backfill.Run(context.Background(), m, backfill.Options{From: date(t, "2026-03-01T00:00:00Z"),
+			To: date(t, "2026-03-03T00:00:00Z"), Out: out, Env: env, RulesInterval: c.every})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := tsdb.OpenDBReadOnly(out, "", slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := instant(t, eng, db, `count_over_time(kpi:value{kpi="total_subscribers"}[1h])`, at)
+		v, _ := instant(t, eng, db, `kpi:value{kpi="total_subscribers"}`, at)
+		db.Close()
+		if n != c.want || v != 70 {
+			t.Errorf("rules every %s: %v samples in an hour with value %v, want %v samples of 70", c.every, n, v, c.want)
+		}
+	}
+}
