@@ -29,7 +29,7 @@ func registerBackfill(app *kingpin.Application, io streams, register func(string
 	cmd := app.Command("backfill", "Run the history queries and write Prometheus TSDB blocks of the gauges and recorded rules.")
 	f := &backfillFlags{}
 	cmd.Flag("from", "Start of the range: a date (2026-01-01) or an RFC 3339 time.").Required().StringVar(&f.from)
-	cmd.Flag("to", "End of the range (excluded); default: the oldest sample of --prometheus.url, or now.").StringVar(&f.to)
+	cmd.Flag("to", "End of the range (excluded); default: the oldest sample of --prometheus.url or block in --out, or now.").StringVar(&f.to)
 	cmd.Flag("out", "Folder that receives the blocks.").Required().StringVar(&f.out)
 	cmd.Flag("prometheus.url", "A running Prometheus whose oldest sample is the default --to, so blocks never overlap its data.").StringVar(&f.promURL)
 	cmd.Flag("block-duration", "Span of each block (whole hours, at least 2h).").Default(backfill.DefaultBlockDuration.String()).DurationVar(&f.block)
@@ -97,23 +97,30 @@ func parseInstant(flag, s string) (time.Time, error) {
 	return t, nil
 }
 
-// backfillEnd is --to, or the oldest sample of --prometheus.url, or now.
+// backfillEnd is --to, or else the earliest of now, the oldest sample of --prometheus.url and
+// the oldest block already in --out, so that new blocks never overlap data unless asked.
 func backfillEnd(ctx context.Context, f *backfillFlags) (time.Time, error) {
 	if f.to != "" {
 		return parseInstant("--to", f.to)
 	}
-	now := time.Now().Truncate(time.Minute)
-	if f.promURL == "" {
-		return now, nil
+	end := time.Now().Truncate(time.Minute)
+	if f.promURL != "" {
+		oldest, ok, err := oldestSample(ctx, f.promURL)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("--prometheus.url: %w (or set --to)", err)
+		}
+		if ok && oldest.Before(end) {
+			end = oldest
+		}
 	}
-	oldest, ok, err := oldestSample(ctx, f.promURL)
+	oldest, ok, err := backfill.OldestBlock(f.out)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--prometheus.url: %w (or set --to)", err)
+		return time.Time{}, fmt.Errorf("--out: %w (or set --to)", err)
 	}
-	if !ok || oldest.After(now) {
-		return now, nil
+	if ok && oldest.Before(end) {
+		end = oldest
 	}
-	return oldest, nil
+	return end, nil
 }
 
 // oldestSample reads prometheus_tsdb_lowest_timestamp (milliseconds) from the server's own

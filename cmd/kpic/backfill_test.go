@@ -86,6 +86,20 @@ func TestBackfillStopsAtPrometheusOldestSample(t *testing.T) {
 	}
 }
 
+// TestBackfillStopsAtExistingBlocks runs twice into the same folder without --to: the second
+// run ends where the first one's blocks begin.
+func TestBackfillStopsAtExistingBlocks(t *testing.T) {
+	dir := backfillFolder(t)
+	out := filepath.Join(dir, "blocks")
+	if code, _, stderr := kpic(t, "backfill", "--from=2026-03-02", "--to=2026-03-03", "--out="+out, filepath.Join(dir, "kpis")); code != 0 {
+		t.Fatalf("first run: %s", stderr)
+	}
+	code, stdout, stderr := kpic(t, "backfill", "--from=2026-03-01", "--out="+out, filepath.Join(dir, "kpis"))
+	if code != 0 || !strings.Contains(stdout, "to 2026-03-02T00:00:00Z: 1 series, 1440 gauge") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the second run to end at 2026-03-02", code, stdout, stderr)
+	}
+}
+
 func TestBackfillRejectsBadInput(t *testing.T) {
 	dir := backfillFolder(t)
 	for _, c := range []struct {
