@@ -136,6 +136,7 @@ func checkYearOfHistory(t *testing.T, printed string) {
 		t.Errorf("the demo printed no Prometheus URL:\n%s", printed)
 		return
 	}
+	checkRulesHealthy(t, m[1])
 	at := strconv.FormatInt(time.Now().AddDate(0, 0, -300).Unix(), 10)
 	for _, q := range []string{`business_mrr_dollars`, `kpi:value{kpi="mrr_dollars"}`, `kpi:status{kpi="mrr_dollars"}`} {
 		resp, err := http.Get(m[1] + "/api/v1/query?time=" + at + "&query=" + url.QueryEscape(q))
@@ -152,6 +153,37 @@ func checkYearOfHistory(t *testing.T, printed string) {
 		_ = resp.Body.Close()
 		if err != nil || len(body.Data.Result) != 1 {
 			t.Errorf("%s 300 days ago: %d series (%v), want one from the backfilled history", q, len(body.Data.Result), err)
+		}
+	}
+}
+
+// checkRulesHealthy fails on any rule whose last evaluation failed: a backfilled block ending
+// after the live data's start would make every live rule fail with "out of bounds".
+func checkRulesHealthy(t *testing.T, base string) {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/rules")
+	if err != nil {
+		t.Errorf("rules: %v", err)
+		return
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Data struct {
+			Groups []struct {
+				Name  string
+				Rules []struct{ Name, Health, LastError string }
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Errorf("rules: %v", err)
+		return
+	}
+	for _, g := range body.Data.Groups {
+		for _, r := range g.Rules {
+			if r.Health == "err" {
+				t.Errorf("group %s rule %s: %s", g.Name, r.Name, r.LastError)
+			}
 		}
 	}
 }

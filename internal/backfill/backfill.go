@@ -151,7 +151,7 @@ func (r *run) run(ctx context.Context) (Summary, error) {
 	if err := r.readHistory(ctx, rd); err != nil {
 		return r.sum, err
 	}
-	st, err := openStore(r.tmp, r.opts.BlockDuration)
+	st, err := openStore(r.tmp, r.opts.BlockDuration, to)
 	if err != nil {
 		return r.sum, fmt.Errorf("backfill: %w", err)
 	}

@@ -153,6 +153,12 @@ func checkBlocks(t *testing.T, out string) {
 	if err != nil || len(blocks) != 5 {
 		t.Errorf("blocks = %d (%v), want one per day", len(blocks), err)
 	}
+	for _, b := range blocks {
+		// A block ending after --to would make Prometheus refuse live samples before its end.
+		if maxt := b.Meta().MaxTime; maxt > date(t, "2026-03-06T00:00:00Z").UnixMilli() {
+			t.Errorf("block %s ends at %d, after --to", b.Meta().ULID, maxt)
+		}
+	}
 	eng := promql.NewEngine(promql.EngineOpts{MaxSamples: 1e6, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
 	for _, w := range want {
 		at := date(t, w.at)
@@ -289,6 +295,35 @@ func TestRulesIntervalOverridesTheGroups(t *testing.T) {
 		db.Close()
 		if n != c.want || v != 70 {
 			t.Errorf("rules every %s: %v samples in an hour with value %v, want %v samples of 70", c.every, n, v, c.want)
+		}
+	}
+}
+
+// TestLastBlockEndsAtTo backfills up to an instant inside a day: the last block must end there,
+// not at the end of its day, or a Prometheus started on the blocks refuses every live sample
+// before that end as out of bounds.
+func TestLastBlockEndsAtTo(t *testing.T) {
+	d := testDBs(t)[0]
+	table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
+	m := loadCatalog(t, fmt.Sprintf(catalog, d.driver, d.privileged(), table))
+	env := source.Env{Getenv: func(string) string { return d.dsn }, ReadFile: os.ReadFile}
+	out := t.TempDir()
+	to := date(t, "2026-03-02T13:07:00Z")
+	if _, err := backfill.Run(context.Background(), m, backfill.Options{From: date(t, "2026-03-01T00:00:00Z"), To: to, Out: out, Env: env}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := tsdb.OpenDBReadOnly(out, "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	blocks, err := db.Blocks()
+	if err != nil || len(blocks) != 2 {
+		t.Fatalf("blocks = %d (%v), want 2", len(blocks), err)
+	}
+	for _, b := range blocks {
+		if maxt := b.Meta().MaxTime; maxt > to.UnixMilli() {
+			t.Errorf("block %s ends at %s, after --to %s", b.Meta().ULID, time.UnixMilli(maxt).UTC(), to)
 		}
 	}
 }

@@ -20,9 +20,12 @@ type store struct {
 	dir   string
 	db    *tsdb.DB
 	block int64 // ms
+	// end is --to: the last block ends there, not at its aligned end, because Prometheus
+	// refuses samples older than the end of its newest block ("out of bounds").
+	end int64
 }
 
-func openStore(tmp string, block time.Duration) (*store, error) {
+func openStore(tmp string, block time.Duration, end int64) (*store, error) {
 	opts := tsdb.DefaultOptions()
 	opts.WALSegmentSize = -1 // no WAL: an interrupted run is thrown away, not replayed
 	opts.MinBlockDuration = block.Milliseconds()
@@ -37,7 +40,7 @@ func openStore(tmp string, block time.Duration) (*store, error) {
 		return nil, fmt.Errorf("open tsdb: %w", err)
 	}
 	db.DisableCompactions() // we cut blocks ourselves, in order, between windows
-	return &store{dir: dir, db: db, block: block.Milliseconds()}, nil
+	return &store{dir: dir, db: db, block: block.Milliseconds(), end: end}, nil
 }
 
 // cut writes the head's completed blocks: those ending at or before upTo, which no later
@@ -50,8 +53,8 @@ func (s *store) cut(upTo int64) error {
 			return nil
 		}
 		start := floorTo(mint, s.block)
-		end := start + s.block
-		if end > upTo {
+		end := min(start+s.block, s.end)
+		if end > upTo || end <= start {
 			return nil
 		}
 		if err := s.db.CompactHead(tsdb.NewRangeHead(h, start, end-1)); err != nil {
