@@ -85,7 +85,7 @@ func (c chart) grid(b *strings.Builder, f frame, ticks []float64, sz size) {
 	}
 	base := num(sz.h - 8)
 	b.WriteString(`<text class="axis" x="` + num(padL) + `" y="` + base + `">` + c.from.UTC().Format("2 Jan 2006") + `</text>`)
-	b.WriteString(`<text class="axis" x="` + num(sz.w-padR) + `" y="` + base + `" text-anchor="end">` + c.to.UTC().Format("2 Jan 2006") + `</text>`)
+	b.WriteString(`<text class="axis" x="` + num(sz.w-padR) + `" y="` + base + `" text-anchor="end">` + lastDay(c.to) + `</text>`)
 }
 
 // niceTicks returns about n+1 round values (steps of 1, 2, 2.5 or 5 times a power of ten), the
@@ -117,4 +117,14 @@ func roundTo(v, step float64) float64 {
 	digits := math.Max(0, -math.Floor(math.Log10(step))+2)
 	p := math.Pow(10, digits)
 	return math.Round(v*p) / p
+}
+
+// lastDay names the day a window ends in: a period ends at midnight after its last day, which
+// is the day to show.
+func lastDay(t time.Time) string {
+	t = t.UTC()
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		t = t.Add(-time.Second)
+	}
+	return t.Format("2 Jan 2006")
 }

@@ -165,7 +165,7 @@ func kpiChart(m *definition.Model, v kpiView, from, to, now time.Time) chartData
 			}
 		}
 	}
-	return chartData{SVG: c.svg(), From: from.UTC().Format("2 Jan 2006"), To: to.UTC().Format("2 Jan 2006"), Forecast: forecast}
+	return chartData{SVG: c.svg(), From: from.UTC().Format("2 Jan 2006"), To: lastDay(to), Forecast: forecast}
 }
 
 // kindText says in words how the KPI is computed.
