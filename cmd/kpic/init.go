@@ -14,7 +14,7 @@ import (
 
 // registerInit adds `kpic init`, which writes a starter definitions folder.
 func registerInit(app *kingpin.Application, io streams, register func(string, func(context.Context) error)) {
-	cmd := app.Command("init", "Write a starter definitions folder: settings, a seeded SQLite source, a team, an objective, two metrics and two KPIs. Never overwrites a file.")
+	cmd := app.Command("init", "Write a starter definitions folder: settings, a seeded SQLite source, a team, an objective, two metrics, two KPIs and a test file. Never overwrites a file.")
 	dir := cmd.Arg("DIR", "Folder to write (created when missing).").Default("kpis").String()
 	register("init", func(context.Context) error { return runInit(io, *dir, time.Now()) })
 }
@@ -35,6 +35,7 @@ func runInit(io streams, dir string, now time.Time) error {
 	d := filepath.Clean(dir)
 	fmt.Fprintf(io.stdout, `
 Next:
+  kpic test %[1]s                    # runs the example's tests on the generated rules
   kpic build %[1]s                   # writes deploy/ and dashboards/ (commit them)
   kpic check %[1]s                   # what CI runs: the definitions, and generated files up to date
   kpic serve --config.dir=%[1]s      # exports the example's SQL metrics on :10863/metrics

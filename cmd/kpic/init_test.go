@@ -23,7 +23,7 @@ func TestInitWritesAStarterThatChecksBuildsAndServes(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("init exited %d: %s", code, stderr)
 	}
-	for _, name := range []string{"settings.yaml", "revenue.yaml", starter.DatabaseFile, starter.SchemaFile} {
+	for _, name := range []string{"settings.yaml", "revenue.yaml", "revenue_test.yaml", starter.DatabaseFile, starter.SchemaFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Errorf("init did not write %s: %v\n%s", name, err, stdout)
 		}
@@ -31,6 +31,10 @@ func TestInitWritesAStarterThatChecksBuildsAndServes(t *testing.T) {
 	if code, _, stderr := kpic(t, "check", "--definitions-only", "--queries", dir); code != 0 || stderr != "" {
 		t.Fatalf("check --queries of the starter exited %d, want 0 and no warning:\n%s", code, stderr)
 	}
+	if code, stdout, stderr := kpic(t, "test", dir); code != 0 {
+		t.Fatalf("kpic test of the starter exited %d:\n%s%s", code, stdout, stderr)
+	}
+	expectTestCanFail(t, dir)
 	out := filepath.Join(root, "out")
 	if code, _, stderr := kpic(t, "build", "--out", out, dir); code != 0 {
 		t.Fatalf("build exited %d: %s", code, stderr)
@@ -93,6 +97,26 @@ func containsAll(s string, subs []string) bool {
 		}
 	}
 	return true
+}
+
+// expectTestCanFail changes one expectation of the starter's test file in a copy of dir and
+// checks that kpic test then fails at it.
+func expectTestCanFail(t *testing.T, dir string) {
+	t.Helper()
+	wrong := t.TempDir()
+	copyDir(t, dir, wrong)
+	path := filepath.Join(wrong, "revenue_test.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), "value: 1170", "value: 1171", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := kpic(t, "test", wrong)
+	if code != 1 || !strings.Contains(stdout+stderr, "want 1171") {
+		t.Errorf("kpic test with a wrong expectation exited %d, want 1 naming it:\n%s%s", code, stdout, stderr)
+	}
 }
 
 // runExports runs every exported query of the folder on its source, as kpic serve does, and

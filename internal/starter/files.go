@@ -11,11 +11,12 @@ const SchemaFile = "kpic.schema.json"
 // modeline points the YAML language server (VS Code and other editors) at the schema.
 const modeline = "# yaml-language-server: $schema=" + SchemaFile + "\n"
 
-// textFiles are the starter's definitions and the schema.
+// textFiles are the starter's definitions, its test file and the schema.
 func textFiles(dir string, opts Options) []file {
 	return []file{
 		{"settings.yaml", []byte(modeline + fmt.Sprintf(settingsYAML, yamlQuote(DSN(dir))))},
 		{"revenue.yaml", []byte(modeline + fmt.Sprintf(revenueYAML, opts.Year, opts.Year, opts.Year))},
+		{"revenue_test.yaml", []byte(testYAML)},
 		{SchemaFile, opts.Schema},
 	}
 }
@@ -87,4 +88,39 @@ kpis:
     critical: 800
     supporting: [customers]
     alert: {for: 30m}
+`
+
+// testYAML is a kpic test file for the starter's KPIs; kpic test runs it on the generated rules.
+const testYAML = `# kpic test runs this file on the generated rules; series are metrics by their names.
+tests:
+  - name: churn turns red beyond its critical bound
+    interval: 1m
+    series:
+      - metric: customers
+        labels: {plan: basic}
+        values: "40x60"
+      - metric: cancelled_customers
+        labels: {plan: basic}
+        values: "1x30 6x30"
+    expect:
+      - at: 10m
+        kpi: churn_ratio
+        value: 0.025
+        status: green
+        alerts: []                 # exactly the KPI's alerts firing at that instant
+      - at: 50m
+        kpi: churn_ratio
+        value: 0.15
+        status: red
+        alerts: [KPICritical, KPIOffTarget]   # the warning fires too; Alertmanager inhibits it
+  - name: MRR meets the start of its ramp
+    interval: 1m
+    series:
+      - metric: mrr_dollars
+        values: "1170x60"
+    expect:
+      - at: 30m
+        kpi: mrr_dollars
+        value: 1170
+        status: green
 `
