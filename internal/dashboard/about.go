@@ -8,7 +8,7 @@ import (
 // direction and runbook. Grafana panels cannot switch text with a variable, so the table reads
 // kpi:info and maps each KPI's name to its description and runbook with value mappings.
 func about(m *model) *sdk.Panel {
-	info := "kpi:info{" + kpiVar + "}"
+	info := m.sel("kpi:info", kpiVar)
 	if len(m.KPIs) > maxEmbeddedKPIs {
 		return newPanel("table", "About this KPI", "The KPI's definition, from the labels of kpi:info; "+
 			"its description is on its scorecard tile and its runbook on its alerts.",

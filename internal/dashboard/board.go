@@ -56,9 +56,10 @@ func alertAnnotation(expr string) sdk.Annotation {
 // boardLinks connect the generated dashboards: the scorecard, the KPI detail and the teams.
 func boardLinks() []sdk.Link {
 	return []sdk.Link{
-		boardLink("Scorecard", "Every KPI by objective", "/d/"+scorecardUID),
+		boardLink("Scorecard", "Every objective and KPI", "/d/"+scorecardUID),
 		boardLink("KPI detail", "One KPI against its target", "/d/"+detailUID),
-		teamsLink(),
+		tagLink("Objectives", "The scorecard of each objective", tagObjective),
+		tagLink("Teams", "Dashboards of the teams owning KPIs and metrics", tagTeam),
 	}
 }
 
@@ -68,10 +69,10 @@ func boardLink(title, tooltip, u string) sdk.Link {
 		AsDropdown: &f, TargetBlank: &f, KeepTime: &t, IncludeVars: true, Tags: []string{}}
 }
 
-// teamsLink lists the team dashboards by their tag.
-func teamsLink() sdk.Link {
-	f, t, icon, tip := false, true, "external link", "Dashboards of the teams owning KPIs and metrics"
-	return sdk.Link{Title: "Teams", Type: "dashboards", Tags: []string{tagKPIC, tagTeam}, Tooltip: &tip,
+// tagLink lists the generated dashboards tagged tag in a dropdown.
+func tagLink(title, tip, tag string) sdk.Link {
+	f, t, icon := false, true, "external link"
+	return sdk.Link{Title: title, Type: "dashboards", Tags: []string{tagKPIC, tag}, Tooltip: &tip,
 		Icon: &icon, AsDropdown: &t, TargetBlank: &f, KeepTime: &t, IncludeVars: true}
 }
 

@@ -23,6 +23,7 @@ const (
 	ScorecardPath = Dir + "/scorecard.json"
 	DetailPath    = Dir + "/kpi.json"
 	TeamsDir      = Dir + "/teams"
+	ObjectivesDir = Dir + "/objectives"
 	ProviderPath  = "deploy/grafana/provisioning/dashboards/kpic.yaml"
 )
 
@@ -33,6 +34,9 @@ func Build(m *definition.Model) ([]output.File, error) {
 	boards := map[string]*sdk.Board{ScorecardPath: scorecard(ix), DetailPath: detail(ix)}
 	for _, t := range m.Teams {
 		boards[TeamsDir+"/"+t.Name+".json"] = team(ix, t)
+	}
+	for _, o := range m.Objectives {
+		boards[ObjectivesDir+"/"+o.Name+".json"] = objectiveBoard(ix, o)
 	}
 	files, err := renderAll(boards)
 	if err != nil {

@@ -10,14 +10,14 @@ import (
 
 // valueVsTarget draws the value against the dashed target line (the ramp shows as a slope),
 // the critical bound, the forecast to the end of the period and the previous period.
-func valueVsTarget() *sdk.Panel {
+func valueVsTarget(m *model) *sdk.Panel {
 	queries := []query{
-		{Expr: "kpi:value{" + kpiVar + "}", Legend: "Value"},
-		{Expr: "kpi:target{" + kpiVar + "}", Legend: "Target"},
-		{Expr: "kpi:critical{" + kpiVar + "}", Legend: "Critical"},
-		{Expr: "kpi:forecast{" + kpiVar + "}", Legend: forecastLegend},
-		{Expr: "kpi:value{" + kpiVar + "} offset $__range", Legend: previousLegend},
-		unitQuery(),
+		{Expr: m.sel("kpi:value", kpiVar), Legend: "Value"},
+		{Expr: m.sel("kpi:target", kpiVar), Legend: "Target"},
+		{Expr: m.sel("kpi:critical", kpiVar), Legend: "Critical"},
+		{Expr: m.sel("kpi:forecast", kpiVar), Legend: forecastLegend},
+		{Expr: m.sel("kpi:value", kpiVar) + " offset $__range", Legend: previousLegend},
+		unitQuery(m),
 	}
 	defaults := object{"custom": object{"lineWidth": 2, "fillOpacity": 0, "showPoints": "never", "spanNulls": true}}
 	return newPanel("timeseries", "Value against target", "The KPI (solid) against today's target (dashed), "+
@@ -51,7 +51,7 @@ func supporting(m *model) *sdk.Panel {
 	}
 	var queries []query
 	for _, k := range m.KPIs {
-		gate := fmt.Sprintf(` and on () (kpi:info{kpi=%q} and on (kpi) kpi:info{%s})`, k.Name, kpiVar)
+		gate := " and on () (" + m.kpiSel("kpi:info", k.Name) + " and on (kpi) " + m.sel("kpi:info", kpiVar) + ")"
 		for _, name := range k.Supporting {
 			if expr, ok := m.SeriesExpr(name); ok {
 				queries = append(queries, query{Expr: expr + gate, Legend: supportingLegend(m, name)})
@@ -105,8 +105,8 @@ func timeseriesOptions() object {
 
 // unitQuery returns the Grafana unit of the selected KPI, read from kpi:info's unit label, so
 // one dashboard shows every KPI in its own unit.
-func unitQuery() query {
-	expr := "kpi:info{" + kpiVar + "}"
+func unitQuery(m *model) query {
+	expr := m.sel("kpi:info", kpiVar)
 	units := make([]string, 0, len(grafanaUnits))
 	for u := range grafanaUnits {
 		units = append(units, u)

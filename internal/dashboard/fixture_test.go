@@ -21,7 +21,8 @@ func day(s string) definition.Date {
 func smallModel() *definition.Model {
 	year := definition.Period{Start: day("2026-01-01"), End: day("2026-12-31")}
 	return &definition.Model{
-		Settings: definition.Settings{Namespace: "business", Grafana: definition.Grafana{URL: "https://grafana.example.com", Folder: "KPIs"}},
+		Settings: definition.Settings{Namespace: "business", Grafana: definition.Grafana{URL: "https://grafana.example.com", Folder: "KPIs"},
+			Rules: definition.RulesSettings{Labels: map[string]string{"tenant": "acme"}}},
 		Teams: []*definition.Team{{Name: "growth", Title: "Growth"}, {Name: "support", Title: "Customer support"},
 			{Name: "research"}},
 		Objectives: []*definition.Objective{

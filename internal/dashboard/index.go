@@ -27,6 +27,7 @@ func (m *model) stat(k *definition.KPI) *sdk.Panel {
 		p = kpiStat(k)
 		p = kpiStat(k)
 		share(*p.CustomPanel)
+		p = kpiStat(m, k)
 		m.stats[k] = p
 	}
 	c := *p

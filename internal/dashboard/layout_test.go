@@ -43,6 +43,10 @@ func TestPanelsHaveUniqueIDsAndDoNotOverlap(t *testing.T) {
 	}
 }
 
+// objectiveRowLink starts the link of each row of the scorecard's objectives table, whose uid
+// comes from the query.
+const objectiveRowLink = "/d/${__data.fields.dashboard}"
+
 // dashboardUID finds the uid of a /d/<uid> link.
 var dashboardUID = regexp.MustCompile(`^/d/([^/?]+)`)
 
@@ -59,6 +63,9 @@ func TestLinksPointAtGeneratedDashboards(t *testing.T) {
 			t.Errorf("%s has no links to the other dashboards", path)
 		}
 		for _, u := range urls {
+			if strings.HasPrefix(u, objectiveRowLink) {
+				continue // TestObjectiveRowsLinkToTheirScorecards resolves it for every objective
+			}
 			m := dashboardUID.FindStringSubmatch(u)
 			if m == nil || !uids[m[1]] {
 				t.Errorf("%s: link %q does not point at a generated dashboard", path, u)

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -97,6 +98,57 @@ func checkExpr(expr string, produced map[string]bool) error {
 	return nil
 }
 
+// checkScoped reports a selector of kpic's own series (the generated kpi:*, objective:* and
+// ALERTS, and the exported <namespace>_* gauges) that does not match every label of
+// settings.rules.labels with its value, and an exported gauge read without the replicas'
+// deduplication (an aggregation directly around it).
+func checkScoped(expr string, m *definition.Model) error {
+	node, err := parser.NewParser(parser.Options{}).ParseExpr(grafanaVars.Replace(expr))
+	if err != nil {
+		return err
+	}
+	var problems []error
+	parser.Inspect(node, func(n parser.Node, path []parser.Node) error {
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok || !ownSeries(vs.Name, m) {
+			return nil
+		}
+		for k, v := range m.Settings.Rules.Labels {
+			if !slices.ContainsFunc(vs.LabelMatchers, func(l *labels.Matcher) bool {
+				return l.Name == k && l.Type == labels.MatchEqual && l.Value == v
+			}) {
+				problems = append(problems, fmt.Errorf("%s does not match the rules label %s=%q", vs, k, v))
+			}
+		}
+		if strings.HasPrefix(vs.Name, m.Settings.Namespace+"_") && !deduplicated(path) {
+			problems = append(problems, fmt.Errorf("%s is read without max by its labels across exporter replicas", vs))
+		}
+		return nil
+	})
+	return errors.Join(problems...)
+}
+
+// ownSeries reports whether name is a series kpic generates or exports.
+func ownSeries(name string, m *definition.Model) bool {
+	return strings.HasPrefix(name, "kpi:") || strings.HasPrefix(name, "objective:") || name == "ALERTS" ||
+		strings.HasPrefix(name, m.Settings.Namespace+"_")
+}
+
+// deduplicated reports whether the innermost expression around a selector (parentheses
+// aside) is a max aggregation.
+func deduplicated(path []parser.Node) bool {
+	for i := len(path) - 1; i >= 0; i-- {
+		switch n := path[i].(type) {
+		case *parser.ParenExpr:
+			continue
+		case *parser.AggregateExpr:
+			return n.Op == parser.MAX
+		}
+		return false
+	}
+	return false
+}
+
 func TestCheckExpr(t *testing.T) {
 	produced := map[string]bool{"kpi:value": true, "business_mrr": true}
 	tests := map[string]struct {
@@ -120,16 +172,51 @@ func TestCheckExpr(t *testing.T) {
 	}
 }
 
-// TestEveryQueryUsesProducedSeries parses every target and annotation of every dashboard.
+// TestEveryQueryUsesProducedSeries parses every target, annotation and variable query of
+// every dashboard: it only reads series the rules or the exporter produce, and only this
+// project's (every selector of kpic's series matches settings.rules.labels, every gauge is
+// deduplicated across exporter replicas).
 func TestEveryQueryUsesProducedSeries(t *testing.T) {
 	for _, m := range testModels(t) {
+		if len(m.Settings.Rules.Labels) == 0 {
+			t.Fatal("a test model without rules labels cannot show that selectors match them")
+		}
 		produced := producedSeries(t, m)
 		for path, doc := range generated(t, m) {
 			for where, expr := range exprsOf(doc) {
 				if err := checkExpr(expr, produced); err != nil {
 					t.Errorf("%s %s: %v\n%s", path, where, err, expr)
 				}
+				if err := checkScoped(expr, m); err != nil {
+					t.Errorf("%s %s: %v\n%s", path, where, err, expr)
+				}
 			}
 		}
+	}
+}
+
+func TestCheckScoped(t *testing.T) {
+	m := smallModel()
+	tests := map[string]struct {
+		expr string
+		ok   bool
+	}{
+		"a kpi series with the rules labels":          {`kpi:value{kpi="mrr",tenant="acme"}`, true},
+		"a kpi series without them":                   {`kpi:value{kpi="mrr"}`, false},
+		"a rules label with another value":            {`kpi:status{tenant="other"}`, false},
+		"a rules label matched by a regex":            {`kpi:status{tenant=~"acme"}`, false},
+		"ALERTS without the rules labels":             {`ALERTS{alertstate="firing"}`, false},
+		"objective series without them":               {`objective:status`, false},
+		"a deduplicated gauge":                        {`max by (plan, tenant) (business_active_subscriptions{tenant="acme"})`, true},
+		"a gauge summed over replicas":                {`sum(business_active_subscriptions{tenant="acme"})`, false},
+		"a gauge read raw":                            {`business_mrr_dollars{tenant="acme"}`, false},
+		"someone else's series are left to the query": {`sum(rate(http_requests_total[5m]))`, true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if err := checkScoped(tt.expr, m); (err == nil) != tt.ok {
+				t.Errorf("checkScoped(%q) = %v, want ok=%v", tt.expr, err, tt.ok)
+			}
+		})
 	}
 }

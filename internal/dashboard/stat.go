@@ -12,11 +12,11 @@ import (
 // on a background coloured like kpi:status: green at or beyond today's target, amber up to the
 // critical bound, red beyond it. Grafana colours a value only from its own thresholds, so the
 // thresholds come from kpi:target and kpi:critical, the same series kpi:status is computed from.
-func kpiStat(k *definition.KPI) *sdk.Panel {
-	queries := []query{{Expr: sel("kpi:value", k.Name), Legend: valueLegend(k)},
-		{Expr: sel("kpi:target", k.Name), Legend: "target"}}
+func kpiStat(m *model, k *definition.KPI) *sdk.Panel {
+	queries := []query{{Expr: m.kpiSel("kpi:value", k.Name), Legend: valueLegend(k)},
+		{Expr: m.kpiSel("kpi:target", k.Name), Legend: "target"}}
 	if k.Critical != nil {
-		queries = append(queries, query{Expr: sel("kpi:critical", k.Name), Legend: "critical"})
+		queries = append(queries, query{Expr: m.kpiSel("kpi:critical", k.Name), Legend: "critical"})
 	}
 	defaults := valueDefaults(k)
 	defaults["color"] = object{"mode": "thresholds"}
@@ -92,18 +92,4 @@ func valueLegend(k *definition.KPI) string {
 		parts[i] = "{{" + l + "}}"
 	}
 	return strings.Join(parts, " ")
-}
-
-// sel selects one KPI's series of a kpi:* name.
-func sel(series, kpi string) string {
-	return series + `{kpi="` + kpi + `"}`
-}
-
-// selAny selects the series of several KPIs.
-func selAny(series string, kpis []*definition.KPI) string {
-	names := make([]string, len(kpis))
-	for i, k := range kpis {
-		names[i] = k.Name
-	}
-	return series + `{kpi=~"` + strings.Join(names, "|") + `"}`
 }

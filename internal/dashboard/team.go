@@ -17,11 +17,11 @@ func team(m *model, t *definition.Team) *sdk.Board {
 		title = t.Name
 	}
 	kpis := m.byTeam[t.Name]
-	b := newBoard(TeamUID(t.Name), title+": KPIs and metrics", []string{tagTeam, t.Name}, alertsOf(kpis))
+	b := newBoard(TeamUID(t.Name), title+": KPIs and metrics", []string{tagTeam, t.Name}, m.alertsOf(kpis))
 	var g grid
 	if len(kpis) > 0 {
 		g.row("KPIs")
-		g.add(statusTable(kpis), gridWidth, 3+len(kpis))
+		g.add(m.statusTable(kpis), gridWidth, 3+len(kpis))
 		for _, k := range kpis {
 			g.add(m.stat(k), 6, 5)
 		}
@@ -40,16 +40,16 @@ func team(m *model, t *definition.Team) *sdk.Board {
 }
 
 // alertsOf selects the firing alerts of the given KPIs, or matches nothing when there are none.
-func alertsOf(kpis []*definition.KPI) string {
+func (m *model) alertsOf(kpis []*definition.KPI) string {
 	if len(kpis) == 0 {
-		return `ALERTS{alertstate="firing",kpi="-"}`
+		return m.sel("ALERTS", `alertstate="firing"`, `kpi="-"`)
 	}
-	return strings.Replace(selAny("ALERTS", kpis), "{", `{alertstate="firing",`, 1)
+	return strings.Replace(m.kpisSel("ALERTS", kpis), "{", `{alertstate="firing",`, 1)
 }
 
 // statusTable lists the team's KPIs with their status in words on its colour.
-func statusTable(kpis []*definition.KPI) *sdk.Panel {
-	expr := fmt.Sprintf("max by (kpi, title) (%s * on (kpi) group_left (title) kpi:info)", selAny("kpi:status", kpis))
+func (m *model) statusTable(kpis []*definition.KPI) *sdk.Panel {
+	expr := fmt.Sprintf("max by (kpi, title) (%s * on (kpi) group_left (title) %s)", m.kpisSel("kpi:status", kpis), m.sel("kpi:info"))
 	defaults := object{"mappings": []any{statusMapping()}, "color": object{"mode": "thresholds"},
 		"thresholds": thresholds(colorGreen), "custom": object{"align": "auto", "inspect": false}}
 	status := override("Status", "custom.cellOptions", object{"type": "color-background", "mode": "basic"})

@@ -135,4 +135,3 @@ func TestPanelsAndUnitsAreGrafanas(t *testing.T) {
 // misspelt id in grafanaUnits fails above.
 var grafanaUnitIDs = keys(units.Short, units.PercentUnit, units.Percent, units.Seconds, units.Days,
 	units.Dollars, units.Euro, units.Pounds, units.BytesIEC, units.NoUnit)
-

@@ -40,6 +40,7 @@ func testModels(t *testing.T) []*definition.Model {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
+	large.Settings.Rules.Labels = map[string]string{"project": "bench", "region": "eu"}
 	return []*definition.Model{smallModel(), large}
 }
 
@@ -65,12 +66,20 @@ func panelsOf(doc object) []object {
 	return out
 }
 
-// exprsOf lists the PromQL of a dashboard's targets and annotations, with where it comes from.
+// exprsOf lists the PromQL of a dashboard's targets, annotations and query variables (the
+// selector of label_values), with where it comes from.
 func exprsOf(doc object) map[string]string {
 	out := map[string]string{}
 	for _, p := range panelsOf(doc) {
 		for _, tg := range list(p["targets"]) {
-			out[p["title"].(string)+"/"+tg["refId"].(string)] = tg["expr"].(string)
+			out[fmt.Sprintf("panel %v %q/%s", p["id"], p["title"], tg["refId"])] = tg["expr"].(string)
+		}
+	}
+	templating, _ := doc["templating"].(object)
+	for _, v := range list(templating["list"]) {
+		if q, ok := v["query"].(string); ok && v["type"] == "query" {
+			inner := strings.TrimSuffix(strings.TrimPrefix(q, "label_values("), ")")
+			out["variable "+v["name"].(string)] = inner[:strings.LastIndex(inner, ",")]
 		}
 	}
 	annotations, _ := doc["annotations"].(object)
@@ -82,7 +91,8 @@ func exprsOf(doc object) map[string]string {
 	return out
 }
 
-// linkURLs lists the urls of a dashboard's links and of its panels' data links.
+// linkURLs lists the urls of a dashboard's links and of its panels' data links, those of
+// field overrides included.
 func linkURLs(doc object) []string {
 	var out []string
 	for _, l := range list(doc["links"]) {
@@ -95,6 +105,15 @@ func linkURLs(doc object) []string {
 		defaults, _ := fc["defaults"].(object)
 		for _, l := range list(defaults["links"]) {
 			out = append(out, l["url"].(string))
+		}
+		for _, o := range list(fc["overrides"]) {
+			for _, prop := range list(o["properties"]) {
+				if prop["id"] == "links" {
+					for _, l := range list(prop["value"]) {
+						out = append(out, l["url"].(string))
+					}
+				}
+			}
 		}
 	}
 	return out
