@@ -28,6 +28,7 @@ func (m *model) stat(k *definition.KPI) *sdk.Panel {
 		p = kpiStat(k)
 		share(*p.CustomPanel)
 		p = kpiStat(m, k)
+		share(*p.CustomPanel)
 		m.stats[k] = p
 	}
 	c := *p

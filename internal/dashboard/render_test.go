@@ -51,6 +51,9 @@ func TestRenderEqualsSDKRendering(t *testing.T) {
 		for _, tm := range m.Teams {
 			boards = append(boards, team(ix, tm))
 		}
+		for _, o := range m.Objectives {
+			boards = append(boards, objectiveBoard(ix, o))
+		}
 		r := newRenderer() // one for all boards, as Build does, so boards share shells and tiles
 		for _, b := range boards {
 			got, err := r.render(b)
