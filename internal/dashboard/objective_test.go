@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,5 +92,41 @@ func TestObjectiveUID(t *testing.T) {
 	}
 	if a, b := ObjectiveUID(long), ObjectiveUID(long+"x"); len(a) != maxUIDLen || a == b || a != ObjectiveUID(long) {
 		t.Errorf("long objectives give uids %q and %q", a, b)
+	}
+}
+
+// TestLargeTeamsListTheirKPIsWithoutTiles: a team with more KPIs than maxEmbeddedKPIs gets the
+// status table only (its KPIs' tiles are on the objectives' scorecards); a smaller one also
+// gets a tile per KPI.
+func TestLargeTeamsListTheirKPIsWithoutTiles(t *testing.T) {
+	for _, n := range []int{10, maxEmbeddedKPIs + 5} {
+		m := smallModel()
+		for i := len(m.KPIs); i < n; i++ {
+			k := *m.KPIs[0]
+			k.Name = fmt.Sprintf("copy%d_dollars", i)
+			m.KPIs = append(m.KPIs, &k)
+		}
+		growth := 0
+		for _, k := range m.KPIs {
+			if k.Owner == "growth" || slices.Contains(k.Contributors, "growth") {
+				growth++
+			}
+		}
+		var tables, tiles int
+		for _, p := range panelsOf(generated(t, m)[TeamsDir+"/growth.json"]) {
+			switch p["type"] {
+			case "table":
+				tables++
+			case "stat":
+				tiles++
+			}
+		}
+		want := growth
+		if growth > maxEmbeddedKPIs {
+			want = 0
+		}
+		if tables != 1 || tiles != want {
+			t.Errorf("a team of %d KPIs has %d status tables and %d tiles, want 1 and %d", growth, tables, tiles, want)
+		}
 	}
 }

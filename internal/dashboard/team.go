@@ -10,7 +10,8 @@ import (
 )
 
 // team shows what one department owns or tracks: the KPIs it owns or contributes to, and
-// every metric it owns.
+// every metric it owns. A team with more than maxEmbeddedKPIs KPIs gets their status table
+// without a tile each: the tiles are on the objectives' scorecards.
 func team(m *model, t *definition.Team) *sdk.Board {
 	title := t.Title
 	if title == "" {
@@ -21,9 +22,11 @@ func team(m *model, t *definition.Team) *sdk.Board {
 	var g grid
 	if len(kpis) > 0 {
 		g.row("KPIs")
-		g.add(m.statusTable(kpis), gridWidth, 3+len(kpis))
-		for _, k := range kpis {
-			g.add(m.stat(k), 6, 5)
+		g.add(m.statusTable(kpis), gridWidth, min(3+len(kpis), 24))
+		if len(kpis) <= maxEmbeddedKPIs {
+			for _, k := range kpis {
+				g.add(m.stat(k), 6, 5)
+			}
 		}
 	}
 	if metrics := m.metricsByTeam[t.Name]; len(metrics) > 0 {
@@ -50,13 +53,15 @@ func (m *model) alertsOf(kpis []*definition.KPI) string {
 // statusTable lists the team's KPIs with their status in words on its colour.
 func (m *model) statusTable(kpis []*definition.KPI) *sdk.Panel {
 	expr := fmt.Sprintf("max by (kpi, title) (%s * on (kpi) group_left (title) %s)", m.kpisSel("kpi:status", kpis), m.sel("kpi:info"))
+	open := link("Open the KPI", "Value against target, forecast and supporting metrics",
+		"/d/"+detailUID+"/kpi?${__url_time_range}&${datasource:queryparam}&var-kpi=${__data.fields.kpi}")
 	defaults := object{"mappings": []any{statusMapping()}, "color": object{"mode": "thresholds"},
 		"thresholds": thresholds(colorGreen), "custom": object{"align": "auto", "inspect": false}}
 	status := override("Status", "custom.cellOptions", object{"type": "color-background", "mode": "basic"})
 	return newPanel("table", "KPI status", "Status of the KPIs this team owns or contributes to: "+kpiList(kpis)+".",
 		[]query{{Expr: expr, Instant: true, Table: true}}, object{
 			"options":         object{"frameIndex": 0, "showHeader": true, "cellHeight": "sm"},
-			"fieldConfig":     fieldConfig(defaults, status),
+			"fieldConfig":     fieldConfig(defaults, status, override("KPI", "links", []any{open}), hiddenColumn("kpi")),
 			"transformations": []any{statusColumns()},
 		})
 }
@@ -64,8 +69,8 @@ func (m *model) statusTable(kpis []*definition.KPI) *sdk.Panel {
 // statusColumns keeps the KPI title and its status.
 func statusColumns() object {
 	return object{"id": "organize", "options": object{
-		"includeByName": object{"title": true, "Value": true},
-		"indexByName":   object{"title": 0, "Value": 1},
+		"includeByName": object{"title": true, "Value": true, "kpi": true},
+		"indexByName":   object{"title": 0, "Value": 1, "kpi": 2},
 		"renameByName":  object{"title": "KPI", "Value": "Status"},
 	}}
 }
