@@ -17,11 +17,10 @@ func objectiveBoard(m *model, o *definition.Objective) *sdk.Board {
 	kpis := m.byObjective[o.Name]
 	b := newBoard(ObjectiveUID(o.Name), o.Title, []string{tagObjective}, m.sel("ALERTS", `alertstate="firing"`, objectiveMatcher(o)))
 	var g grid
-	h := max(5, 2+2*len(kpis))
-	g.add(objectiveStatus(m, o), 6, h)
-	g.add(m.progressGauge(o, kpis), 6, h)
+	g.add(objectiveStatus(m, o), 6, 5)
+	g.add(m.progressGauge(o, kpis), 6, 5)
 	if len(kpis) > 0 {
-		g.add(m.attainmentGauge(o, kpis), 12, h)
+		g.add(m.attainmentGauge(o, kpis), 12, max(5, 2+2*len(kpis)))
 	}
 	for _, k := range kpis {
 		g.add(m.stat(k), 6, 5)
