@@ -24,9 +24,6 @@ type model struct {
 func (m *model) stat(k *definition.KPI) *sdk.Panel {
 	p, ok := m.stats[k]
 	if !ok {
-		p = kpiStat(k)
-		p = kpiStat(k)
-		share(*p.CustomPanel)
 		p = kpiStat(m, k)
 		share(*p.CustomPanel)
 		m.stats[k] = p
