@@ -7,61 +7,96 @@ import (
 	"github.com/kpic/kpic/internal/definition"
 )
 
+// The annotations of the shared alerts are Prometheus templates that look up the alert's KPI
+// at alert time (only for pending and firing alerts): its title and direction on kpi:info, its
+// target and bounds on kpi:target and kpi:critical, its links on kpi:alert:config. The unit is
+// the partition's, so values are formatted as the KPI's unit says. User text (titles, runbook
+// URLs) arrives as data and is never parsed as a template.
+
+// titleLookup is a template prefix setting $title (the KPI's title, or its name), $dir (its
+// direction) and $unit from kpi:info.
+func titleLookup(m *definition.Model) string {
+	return `{{ $title := $labels.kpi }}{{ $dir := "higher" }}{{ $unit := "" }}` +
+		`{{ with query ` + find(m, SeriesInfo) + ` }}{{ with first . }}{{ with .Labels.title }}{{ $title = . }}{{ end }}` +
+		`{{ $dir = .Labels.direction }}{{ with .Labels.unit }}{{ $unit = . }}{{ end }}{{ end }}{{ end }}`
+}
+
+// find is a template pipeline giving the PromQL that selects the alert's KPI's series of
+// each name, joined by or: printf "kpi:target{kpi=%q,tenant=\"acme\"}" $kpi.
+func find(m *definition.Model, names ...string) string {
+	rules := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(m.RulesMatchers(), "{"), "}"), "%", "%%")
+	if rules != "" {
+		rules = "," + rules
+	}
+	var sels, args []string
+	for _, n := range names {
+		sels = append(sels, n+"{kpi=%q"+rules+"}")
+		args = append(args, "$labels.kpi")
+	}
+	return "(printf " + strconv.Quote(strings.Join(sels, " or ")) + " " + strings.Join(args, " ") + ")"
+}
+
+// queried fetches the alert's KPI's series at alert time and formats it in the unit.
+func queried(m *definition.Model, names ...string) string {
+	return "{{ with query " + find(m, names...) + " }}" + format(". | first | value") + "{{ end }}"
+}
+
+// endLookup sets $end to the last day of the KPI's objective.
+func endLookup(m *definition.Model) string {
+	return `{{ $end := "" }}{{ with query ` + find(m, seriesAlertConfig) + ` }}{{ $end = (first .).Labels.period_end }}{{ end }}`
+}
+
+// side says which way a value misses: below when higher is better, above when lower is.
+const side = `{{ if eq $dir "lower" }}above{{ else }}below{{ end }}`
+
 // offTargetNotes describe a missed target; $value is the KPI's value (the alert keeps it).
-func offTargetNotes(m *definition.Model, k *definition.KPI) map[string]string {
+func offTargetNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": text(title(k)) + " is off target",
-		"description": text(title(k)) + " is " + format(k.Unit, "$value") + ", " + side(k) +
-			" today's target of " + queried(m, k, SeriesTarget) + ".",
+		"summary": titleLookup(m) + "{{ $title }} is off target",
+		"description": titleLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
+			" today's target of " + queried(m, SeriesTarget) + ".",
 	}
 }
 
 // criticalNotes describe a crossed critical bound, with the target for scale.
-func criticalNotes(m *definition.Model, k *definition.KPI) map[string]string {
+func criticalNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": text(title(k)) + " is critical",
-		"description": text(title(k)) + " is " + format(k.Unit, "$value") + ", " + side(k) +
-			" the critical bound of " + queried(m, k, SeriesCritical) + " (today's target: " + queried(m, k, SeriesTarget) + ").",
+		"summary": titleLookup(m) + "{{ $title }} is critical",
+		"description": titleLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
+			" the critical bound of " + queried(m, SeriesCritical) + " (today's target: " + queried(m, SeriesTarget) + ").",
 	}
 }
 
 // atRiskNotes describe a forecast that misses the final target; $value is the forecast.
-func atRiskNotes(o *definition.Objective, k *definition.KPI) map[string]string {
-	end := o.Period.End.Format("2006-01-02")
+func atRiskNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": text(title(k)) + " is at risk of missing its target by " + end,
-		"description": text(title(k)) + " is forecast to reach " + format(k.Unit, "$value") + " by " + end +
-			", " + side(k) + " the final target of " + format(k.Unit, strconv.Quote(num(k.Target.Final()))) + ".",
+		"summary": titleLookup(m) + endLookup(m) + "{{ $title }} is at risk of missing its target by {{ $end }}",
+		"description": titleLookup(m) + endLookup(m) + "{{ $title }} is forecast to reach " + format("$value") + " by {{ $end }}, " +
+			side + " the final target of " + queried(m, seriesFinal, SeriesTarget) + ".",
 	}
 }
 
 // noDataNotes say where silence comes from, since nothing else will.
-func noDataNotes(k *definition.KPI) map[string]string {
+func noDataNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": text(title(k)) + " has no data",
-		"description": "No value of " + text(title(k)) + " for " + k.Alert.AbsentFor.String() +
+		"summary": titleLookup(m) + "{{ $title }} has no data",
+		"description": titleLookup(m) + "No value of {{ $title }} for " + p.wait.String() +
 			": a series it is computed from stopped arriving; check kpic serve, its sources and the metrics the KPI reads.",
 	}
 }
 
-// side says which way a value misses: below when higher is better, above when lower is.
-func side(k *definition.KPI) string {
-	if k.Target.Direction == definition.Lower {
-		return "above"
-	}
-	return "below"
+// runbookTemplate is the KPI's alert.runbook, empty for a KPI without one.
+func runbookTemplate(m *definition.Model) string {
+	return "{{ with query " + find(m, seriesAlertConfig) + " }}{{ with (first .).Labels.runbook }}{{ . }}{{ end }}{{ end }}"
 }
 
-// title names the KPI in prose: its title, or its name when it has none.
-func title(k *definition.KPI) string {
-	if k.Title != "" {
-		return k.Title
-	}
-	return k.Name
+// dashboardTemplate links to the KPI's detail dashboard.
+func dashboardTemplate(m *definition.Model) string {
+	return text(m.DashboardURL("")) + "{{ $labels.kpi | urlquery }}"
 }
 
-// text keeps user text literal inside an alert template: text holding "{{" becomes a quoted
-// template string, so a title cannot break or inject template actions.
+// text keeps literal text inside an alert template: text holding "{{" becomes a quoted
+// template string, so it cannot break or inject template actions.
 func text(s string) string {
 	if !strings.Contains(s, "{{") {
 		return s
@@ -69,31 +104,29 @@ func text(s string) string {
 	return "{{ " + strconv.Quote(s) + " }}"
 }
 
-// queried fetches a KPI's kpi:* series at alert time and formats it in the KPI's unit.
-func queried(m *definition.Model, k *definition.KPI, series string) string {
-	q := "query `" + m.RuleSeries(series, k.Name) + "`"
-	return "{{ with " + q + " }}" + format(k.Unit, ". | first | value") + "{{ end }}"
+// format renders the template pipeline v in the KPI's $unit with Prometheus' humanize
+// functions.
+func format(v string) string {
+	var b strings.Builder
+	for i, u := range formats {
+		if i == 0 {
+			b.WriteString("{{ if ")
+		} else {
+			b.WriteString("{{ else if ")
+		}
+		b.WriteString(`eq $unit "` + u.unit + `" }}` + u.prefix + "{{ " + v + " | " + u.fn + " }}" + u.suffix)
+	}
+	return b.String() + "{{ else }}{{ " + v + " | humanize }}{{ end }}"
 }
 
-// format renders the template pipeline v in the unit with Prometheus' humanize functions.
-func format(unit, v string) string {
-	switch unit {
-	case "ratio":
-		return "{{ " + v + " | humanizePercentage }}"
-	case "percent":
-		return "{{ " + v + " | humanize }}%"
-	case "seconds":
-		return "{{ " + v + " | humanizeDuration }}"
-	case "days":
-		return "{{ " + v + " | humanize }} days"
-	case "bytes":
-		return "{{ " + v + " | humanize1024 }}B"
-	case "dollars":
-		return "${{ " + v + " | humanize }}"
-	case "euros":
-		return "€{{ " + v + " | humanize }}"
-	case "pounds":
-		return "£{{ " + v + " | humanize }}"
-	}
-	return "{{ " + v + " | humanize }}"
+// formats are the units shown other than by plain humanize.
+var formats = []struct{ unit, prefix, fn, suffix string }{
+	{"ratio", "", "humanizePercentage", ""},
+	{"percent", "", "humanize", "%"},
+	{"seconds", "", "humanizeDuration", ""},
+	{"days", "", "humanize", " days"},
+	{"bytes", "", "humanize1024", "B"},
+	{"dollars", "$", "humanize", ""},
+	{"euros", "€", "humanize", ""},
+	{"pounds", "£", "humanize", ""},
 }

@@ -64,13 +64,17 @@ func TestRulesRoundTripThroughRulefmt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, f := range files {
+	byPath := map[string]RuleFile{}
+	for _, f := range want {
+		byPath[f.Path] = f
+	}
+	for _, f := range files {
 		got, errs := rulefmt.Parse(f.Data, false, model.UTF8Validation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler))
 		if len(errs) > 0 {
 			t.Fatalf("%s: %v", f.Path, errs)
 		}
-		if !reflect.DeepEqual(got.Groups, want[i].Groups) {
-			t.Errorf("%s: parsed groups differ from the compiled ones:\n got %+v\nwant %+v", f.Path, got.Groups, want[i].Groups)
+		if !reflect.DeepEqual(got.Groups, byPath[f.Path].Groups) {
+			t.Errorf("%s: parsed groups differ from the compiled ones:\n got %+v\nwant %+v", f.Path, got.Groups, byPath[f.Path].Groups)
 		}
 	}
 }

@@ -2,6 +2,8 @@ package promrules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
@@ -12,74 +14,63 @@ import (
 // must load into either.
 const MaxRulesPerGroup = 20
 
-// kpiRules are one KPI's recording rules and the alerts that read them.
-type kpiRules struct {
-	records []rulefmt.Rule
-	alerts  []rulefmt.Rule
+// GroupPrefix starts the name of a KPI's group: kpi:<name>, or kpi:<a>+<b> for KPIs built on
+// one another, which share a group so that Prometheus evaluates the inputs first.
+const GroupPrefix = "kpi:"
+
+// kpiGroups compiles the groups of every KPI, keyed by the objective whose file holds them. A
+// group holds one KPI, or a set of KPIs whose values read one another's kpi:value, in
+// dependency order. It is named after its KPIs, so adding, removing or reordering other KPIs
+// never renames or refills it.
+func kpiGroups(m *definition.Model) (map[string][]rulefmt.RuleGroup, error) {
+	out := map[string][]rulefmt.RuleGroup{}
+	for _, set := range dependencySets(m) {
+		var rules [][]rulefmt.Rule
+		for _, k := range set {
+			r, err := kpiRecordings(m, k)
+			if err != nil {
+				return nil, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
+			}
+			rules = append(rules, r)
+		}
+		objective := firstByName(set).Objective
+		out[objective] = append(out[objective], pack(m, set, rules)...)
+	}
+	return out, nil
 }
 
-func (r kpiRules) size() int { return len(r.records) + len(r.alerts) }
-
-// objectiveGroups packs the rules of an objective's KPIs into groups of at most
-// MaxRulesPerGroup rules. A KPI is never split across groups, and every group lists its
-// recordings before its alerts, since Prometheus evaluates a group's rules in order.
-func objectiveGroups(m *definition.Model, o *definition.Objective, kpis []*definition.KPI) ([]rulefmt.RuleGroup, error) {
+// pack lays a dependency set into one group, or, beyond MaxRulesPerGroup rules, into
+// consecutive groups in dependency order (a KPI whose input is in an earlier group may then
+// read a value one evaluation old). A KPI is never split.
+func pack(m *definition.Model, set []*definition.KPI, rules [][]rulefmt.Rule) []rulefmt.RuleGroup {
 	var groups []rulefmt.RuleGroup
-	var cur []kpiRules
-	used := 0
-	for _, k := range kpis {
-		r, err := compileKPI(m, o, k)
-		if err != nil {
-			return nil, err
+	var names []string
+	var cur []rulefmt.Rule
+	flush := func() {
+		if len(cur) > 0 {
+			groups = append(groups, rulefmt.RuleGroup{Name: groupName(names), Interval: m.Settings.Rules.Interval, Rules: cur})
 		}
-		if used+r.size() > MaxRulesPerGroup && len(cur) > 0 {
-			groups = append(groups, group(m, groupName(o.Name, len(groups)), cur))
-			cur, used = nil, 0
+		names, cur = nil, nil
+	}
+	for i, k := range set {
+		if len(cur)+len(rules[i]) > MaxRulesPerGroup {
+			flush()
 		}
-		cur = append(cur, r)
-		used += r.size()
+		names = append(names, k.Name)
+		cur = append(cur, rules[i]...)
 	}
-	return append(groups, group(m, groupName(o.Name, len(groups)), cur)), nil
+	flush()
+	return groups
 }
 
-// groupName keeps the first group named after the objective alone, so that adding KPIs does not
-// rename it (a renamed group loses the pending state of its alerts).
-func groupName(objective string, index int) string {
-	if index == 0 {
-		return objective
-	}
-	return fmt.Sprintf("%s-%d", objective, index+1)
+// groupName names a group after its KPIs, sorted so that their order does not matter.
+func groupName(kpis []string) string {
+	sorted := slices.Sorted(slices.Values(kpis))
+	return GroupPrefix + strings.Join(sorted, "+")
 }
 
-// group lays out the recordings of all its KPIs first, then their alerts.
-func group(m *definition.Model, name string, kpis []kpiRules) rulefmt.RuleGroup {
-	g := rulefmt.RuleGroup{Name: name, Interval: m.Settings.Rules.Interval}
-	for _, r := range kpis {
-		g.Rules = append(g.Rules, r.records...)
-	}
-	for _, r := range kpis {
-		g.Rules = append(g.Rules, r.alerts...)
-	}
-	return g
-}
-
-// compileKPI builds the recordings and alerts of one KPI.
-func compileKPI(m *definition.Model, o *definition.Objective, k *definition.KPI) (kpiRules, error) {
-	records, err := recordings(m, o, k)
-	if err != nil {
-		return kpiRules{}, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
-	}
-	return kpiRules{records: records, alerts: alerts(m, o, k)}, nil
-}
-
-// ruleLabels are settings.rules.labels plus the KPI's own labels, which win on a clash.
-func ruleLabels(m *definition.Model, own map[string]string) map[string]string {
-	out := make(map[string]string, len(m.Settings.Rules.Labels)+len(own))
-	for k, v := range m.Settings.Rules.Labels {
-		out[k] = v
-	}
-	for k, v := range own {
-		out[k] = v
-	}
-	return out
+// firstByName is the KPI of a set whose file holds the set's group: the first by name, so
+// that reordering definitions never moves the group to another file.
+func firstByName(set []*definition.KPI) *definition.KPI {
+	return slices.MinFunc(set, func(a, b *definition.KPI) int { return strings.Compare(a.Name, b.Name) })
 }

@@ -2,6 +2,8 @@ package promrules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +44,7 @@ func generatedModel(n int) *definition.Model {
 }
 
 // TestGroupsFitMimirsLimit checks the group layout on many KPIs: at most MaxRulesPerGroup rules,
-// a KPI never split, recordings before alerts, unique names, the first named after the objective.
+// unique names, every KPI in a group of its own named after it, the shared groups naming no KPI.
 func TestGroupsFitMimirsLimit(t *testing.T) {
 	files, err := Groups(generatedModel(300))
 	if err != nil {
@@ -51,9 +53,6 @@ func TestGroupsFitMimirsLimit(t *testing.T) {
 	names := map[string]bool{}
 	groupOf := map[string]string{}
 	for _, f := range files {
-		if f.Groups[0].Name != f.Objective {
-			t.Errorf("first group of %s is named %q", f.Objective, f.Groups[0].Name)
-		}
 		for _, g := range f.Groups {
 			if names[g.Name] {
 				t.Errorf("group name %q is used twice", g.Name)
@@ -62,17 +61,15 @@ func TestGroupsFitMimirsLimit(t *testing.T) {
 			if len(g.Rules) > MaxRulesPerGroup || len(g.Rules) == 0 {
 				t.Errorf("group %s has %d rules", g.Name, len(g.Rules))
 			}
-			alerting := false
 			for _, r := range g.Rules {
-				kpi := r.Labels["kpi"]
-				if prev, ok := groupOf[kpi]; ok && prev != g.Name {
-					t.Errorf("kpi %s is split across groups %s and %s", kpi, prev, g.Name)
+				kpi, ok := r.Labels["kpi"]
+				if !ok {
+					continue
+				}
+				if g.Name != GroupPrefix+kpi {
+					t.Errorf("kpi %s has a rule in group %s", kpi, g.Name)
 				}
 				groupOf[kpi] = g.Name
-				if r.Record != "" && alerting {
-					t.Errorf("group %s records %s after an alert", g.Name, r.Record)
-				}
-				alerting = alerting || r.Alert != ""
 			}
 		}
 	}
@@ -81,42 +78,126 @@ func TestGroupsFitMimirsLimit(t *testing.T) {
 	}
 }
 
-// TestRuleSelection checks which rules a KPI gets, by its settings.
+// placement maps every rule to the file and group that hold it, and its text.
+func placement(t *testing.T, m *definition.Model) map[string]string {
+	t.Helper()
+	files, err := Groups(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		for _, g := range f.Groups {
+			for i, r := range g.Rules {
+				id := fmt.Sprintf("%s %s %v", r.Record+r.Alert, r.Labels["kpi"], r.Labels)
+				if r.Labels["kpi"] == "" {
+					id = fmt.Sprintf("%s %s #%d", g.Name, r.Record+r.Alert, i)
+				}
+				out[id] = fmt.Sprintf("%s %s %s %v %v", f.Path, g.Name, r.Expr, r.For, r.Annotations)
+			}
+		}
+	}
+	return out
+}
+
+// TestChangingOtherKPIsMovesNoRule adds a KPI first in the definitions, removes one and
+// reorders them: every other rule stays in its file and group, unchanged.
+func TestChangingOtherKPIsMovesNoRule(t *testing.T) {
+	base := generatedModel(40)
+	before := placement(t, base)
+	newcomer := kpi("aaa_first", "First", "dollars", definition.KindQuery, higher(fixed("5")), "1")
+	newcomer.Objective, newcomer.Source, newcomer.Query = "objective_1", "db", "SELECT 1 AS value"
+	tests := []struct {
+		name   string
+		change func(m *definition.Model)
+	}{
+		{"a KPI added first in a file", func(m *definition.Model) { m.KPIs = append([]*definition.KPI{newcomer}, m.KPIs...) }},
+		{"a KPI removed", func(m *definition.Model) { m.KPIs = m.KPIs[1:] }},
+		{"the KPIs reversed", func(m *definition.Model) { slices.Reverse(m.KPIs) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := generatedModel(40)
+			tt.change(m)
+			after := placement(t, m)
+			for id, was := range before {
+				now, ok := after[id]
+				if !ok {
+					if !strings.Contains(id, " kpi_0 ") {
+						t.Errorf("rule %s is gone", id)
+					}
+					continue
+				}
+				if now != was {
+					t.Errorf("rule %s moved or changed:\n was %s\n now %s", id, was, now)
+				}
+			}
+		})
+	}
+}
+
+// TestRuleSelection checks which rules of its own a KPI gets, by its settings.
 func TestRuleSelection(t *testing.T) {
 	off := false
 	tests := []struct {
-		name          string
-		change        func(k *definition.KPI)
-		records, want []string
+		name    string
+		change  func(k *definition.KPI)
+		records []string
 	}{
-		{"a KPI with a critical bound gets every series and alert", func(*definition.KPI) {},
-			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo},
-			[]string{AlertOffTarget, AlertCritical, AlertAtRisk, AlertNoData}},
-		{"a KPI without a critical bound has no kpi:critical and no KPICritical", func(k *definition.KPI) { k.Critical = nil },
-			[]string{SeriesValue, SeriesTarget, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo},
-			[]string{AlertOffTarget, AlertAtRisk, AlertNoData}},
-		{"alert.disabled keeps the recordings and drops every alert", func(k *definition.KPI) { k.Alert.Disabled = true },
-			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo}, nil},
-		{"alert.forecast false drops KPIAtRisk only", func(k *definition.KPI) { k.Alert.Forecast = &off },
-			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesAttainment, SeriesStatus, SeriesForecast, SeriesInfo},
-			[]string{AlertOffTarget, AlertCritical, AlertNoData}},
+		{"a KPI with a ramp and a critical bound gets its value, constants and alert tuning", func(*definition.KPI) {},
+			[]string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig}},
+		{"a KPI without a critical bound has no kpi:critical", func(k *definition.KPI) { k.Critical = nil },
+			[]string{SeriesValue, SeriesTarget, seriesFinal, SeriesInfo, seriesAlertConfig}},
+		{"a fixed target is its own final target", func(k *definition.KPI) { k.Target = higher(fixed("3")) },
+			[]string{SeriesValue, SeriesTarget, SeriesCritical, SeriesInfo, seriesAlertConfig}},
+		{"alert.disabled drops the alert tuning, so no shared alert selects the KPI", func(k *definition.KPI) { k.Alert.Disabled = true },
+			[]string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo}},
+		{"a ratio records when its inputs are absent", func(k *definition.KPI) {
+			k.Kind, k.Ratio = definition.KindRatio, &definition.Ratio{Numerator: "churned", Denominator: "customers"}
+		}, []string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig, seriesInputsAbsent}},
+		{"alert.forecast false is told to the shared KPIAtRisk", func(k *definition.KPI) { k.Alert.Forecast = &off },
+			[]string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := testModel()
 			m.KPIs = m.KPIs[:1]
 			tt.change(m.KPIs[0])
-			r, err := compileKPI(m, m.Objectives[0], m.KPIs[0])
+			r, err := kpiRecordings(m, m.KPIs[0])
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := ruleNames(r.records); fmt.Sprint(got) != fmt.Sprint(tt.records) {
+			if got := ruleNames(r); fmt.Sprint(got) != fmt.Sprint(tt.records) {
 				t.Errorf("recordings %v, want %v", got, tt.records)
 			}
-			if got := ruleNames(r.alerts); fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("alerts %v, want %v", got, tt.want)
-			}
 		})
+	}
+}
+
+// TestAlertPartitions checks the shared alerts: a file and group per duration KPIs wait, each
+// alert only where some KPI of the partition needs it.
+func TestAlertPartitions(t *testing.T) {
+	off := false
+	m := testModel()
+	m.KPIs = m.KPIs[:3] // revenue and churn with a critical bound, response without
+	m.KPIs[2].Alert.Forecast = &off
+	m.KPIs[2].Critical = nil
+	m.KPIs[2].Alert.For = dur(time.Hour)
+	m.KPIs[1].Alert.AbsentFor = dur(30 * time.Minute)
+	got := map[string][]string{}
+	for _, f := range alertFiles(m) {
+		for _, g := range f.Groups {
+			got[f.Path+" "+g.Name] = ruleNames(g.Rules)
+		}
+	}
+	want := map[string][]string{
+		"deploy/prometheus/kpic.alerts.30m.rules.yml kpic:alerts:30m":               {AlertNoData},
+		"deploy/prometheus/kpic.alerts.1h.rules.yml kpic:alerts:1h":                 {AlertOffTarget},
+		"deploy/prometheus/kpic.alerts.2h.rules.yml kpic:alerts:2h":                 {AlertOffTarget, AlertCritical, AlertAtRisk, AlertNoData},
+		"deploy/prometheus/kpic.alerts.2h-runbook.rules.yml kpic:alerts:2h:runbook": {AlertOffTarget, AlertCritical, AlertAtRisk, AlertNoData},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("alert groups %v\nwant %v", got, want)
 	}
 }
 

@@ -1,8 +1,8 @@
 package promrules
 
 import (
+	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
@@ -18,29 +18,59 @@ const (
 	SeriesStatus     = "kpi:status"
 	SeriesForecast   = "kpi:forecast"
 	SeriesInfo       = "kpi:info"
+
+	// SeriesObjectiveStatus is the worst kpi:status of an objective's KPIs.
+	SeriesObjectiveStatus = "objective:status"
+	// SeriesObjectiveAttainment is the share of an objective's KPIs meeting today's target.
+	SeriesObjectiveAttainment = "objective:attainment:ratio"
 )
 
-// recordings builds the KPI's recording rules in evaluation order: each reads only series
-// recorded before it.
-func recordings(m *definition.Model, o *definition.Objective, k *definition.KPI) ([]rulefmt.Rule, error) {
+// Series the shared rules join on; they are kpic's own plumbing, documented in docs/rules.md.
+const (
+	// seriesFinal is the final target of a ramp (a fixed target's is kpi:target).
+	seriesFinal = "kpi:target:final"
+	// seriesAlertConfig carries a KPI's alert tuning and links as labels, always 1.
+	seriesAlertConfig = "kpi:alert:config"
+	// seriesInputsAbsent is 1 while an input of a ratio or growth KPI is absent.
+	seriesInputsAbsent = "kpi:inputs:absent"
+	// seriesTrend is kpi:value sampled at the trend interval, with the objective label.
+	seriesTrend = "kpi:value:trend"
+	// seriesPeriodStart and seriesPeriodEnd are an objective's period as Unix seconds.
+	seriesPeriodStart = "objective:period:start"
+	seriesPeriodEnd   = "objective:period:end"
+)
+
+// kpiRecordings are the rules that differ between KPIs, in evaluation order: its value, its
+// constants and the alert tuning the shared rules join on.
+func kpiRecordings(m *definition.Model, k *definition.KPI) ([]rulefmt.Rule, error) {
 	value, err := valueExpr(m, k)
 	if err != nil {
 		return nil, err
 	}
-	rec := func(name, expr string) rulefmt.Rule {
-		return rulefmt.Rule{Record: name, Expr: expr, Labels: ruleLabels(m, map[string]string{"kpi": k.Name})}
+	o := m.Objective(k.Objective)
+	if o == nil {
+		return nil, fmt.Errorf("unknown objective %q", k.Objective)
 	}
-	out := []rulefmt.Rule{rec(SeriesValue, value), rec(SeriesTarget, targetExpr(o, k.Target))}
+	rec := func(name, expr string, labels map[string]string) rulefmt.Rule {
+		return rulefmt.Rule{Record: name, Expr: expr, Labels: ruleLabels(m, labels)}
+	}
+	own := map[string]string{"kpi": k.Name}
+	out := []rulefmt.Rule{rec(SeriesValue, value, own), rec(SeriesTarget, targetExpr(o, k.Target), own)}
 	if k.Critical != nil {
-		out = append(out, rec(SeriesCritical, "vector("+num(*k.Critical)+")"))
+		out = append(out, rec(SeriesCritical, "vector("+num(*k.Critical)+")", own))
 	}
-	out = append(out,
-		rec(SeriesAttainment, attainmentExpr(m, k)),
-		rec(SeriesStatus, statusExpr(m, k)),
-		rec(SeriesForecast, forecastExpr(m, o, k)))
-	info := rec(SeriesInfo, "vector(1)")
-	info.Labels = ruleLabels(m, infoLabels(k))
-	return append(out, info), nil
+	if k.Target.IsRamp() {
+		out = append(out, rec(seriesFinal, "vector("+num(*k.Target.To)+")", own))
+	}
+	out = append(out, rec(SeriesInfo, "vector(1)", infoLabels(k)))
+	if k.Alert.Disabled {
+		return out, nil
+	}
+	out = append(out, rec(seriesAlertConfig, "vector(1)", alertConfigLabels(m, o, k)))
+	if absent, ok := inputsAbsentExpr(m, k); ok {
+		out = append(out, rec(seriesInputsAbsent, absent, own))
+	}
+	return out, nil
 }
 
 // num writes a number as the user did; models built in Go may leave Text empty.
@@ -66,56 +96,6 @@ func targetExpr(o *definition.Objective, t definition.Target) string {
 	return from + " + (" + to + " - " + from + ") * " + progress
 }
 
-// attainmentExpr turns value against target so that 1 or more means met: value / target when
-// higher is better, target / value when lower is. A zero divisor leaves no attainment.
-func attainmentExpr(m *definition.Model, k *definition.KPI) string {
-	value, target := m.RuleSeries(SeriesValue, k.Name), m.RuleSeries(SeriesTarget, k.Name)
-	if k.Target.Direction == definition.Lower {
-		return target + " / on(kpi) group_right() (" + value + " != 0)"
-	}
-	return value + " / on(kpi) group_left() (" + target + " != 0)"
-}
-
-// statusExpr adds one for a missed target and one more for a crossed critical bound: 0 green,
-// 1 amber, 2 red. Validation keeps critical beyond the target, so red implies amber.
-func statusExpr(m *definition.Model, k *definition.KPI) string {
-	op := " < bool on(kpi) group_left "
-	if k.Target.Direction == definition.Lower {
-		op = " > bool on(kpi) group_left "
-	}
-	value := m.RuleSeries(SeriesValue, k.Name)
-	expr := "(" + value + op + m.RuleSeries(SeriesTarget, k.Name) + ")"
-	if k.Critical != nil {
-		expr += " + (" + value + op + m.RuleSeries(SeriesCritical, k.Name) + ")"
-	}
-	return expr
-}
-
-// forecastExpr projects the value linearly to the end of the period from the last
-// forecast_window, once at least half of that window has data: a trend read from a few minutes
-// of a new KPI would project wild values and false "at risk" alerts. Once the period is over,
-// the forecast is the value itself.
-func forecastExpr(m *definition.Model, o *definition.Objective, k *definition.KPI) string {
-	end := unix(o.Period.EndTime().Unix())
-	value := m.RuleSeries(SeriesValue, k.Name)
-	window := m.Settings.Rules.ForecastWindow.String()
-	running := "predict_linear(" + value + "[" + window + "], " + end + " - time())" +
-		" and count_over_time(" + value + "[" + window + "]) >= " + strconv.FormatInt(minForecastSamples(m), 10) +
-		" and on() (vector(time()) < " + end + ")"
-	return running + " or " + value + " and on() (vector(time()) >= " + end + ")"
-}
-
-// minForecastSamples is the number of evaluations that cover half the forecast window, and
-// never less than the two samples a trend needs.
-func minForecastSamples(m *definition.Model) int64 {
-	interval := int64(m.Settings.Rules.Interval)
-	if interval <= 0 {
-		interval = int64(time.Minute)
-	}
-	window := int64(m.Settings.Rules.ForecastWindow)
-	return max(2, (window+2*interval-1)/(2*interval))
-}
-
 // infoLabels describe the KPI on kpi:info, for joins in dashboards and alerts.
 func infoLabels(k *definition.KPI) map[string]string {
 	out := map[string]string{"kpi": k.Name, "objective": k.Objective, "owner": k.Owner,
@@ -125,6 +105,42 @@ func infoLabels(k *definition.KPI) map[string]string {
 	}
 	if k.Unit != "" {
 		out["unit"] = k.Unit
+	}
+	return out
+}
+
+// alertConfigLabels are what the shared alerts need of one KPI: the labels its alerts carry
+// (objective, team), the partition of alert rules it belongs to (unit, alert_for,
+// alert_absent_for), whether it forecasts, where its no-data signal comes from, and what its
+// annotations link to and say.
+func alertConfigLabels(m *definition.Model, o *definition.Objective, k *definition.KPI) map[string]string {
+	out := map[string]string{"kpi": k.Name, "objective": k.Objective, "team": k.Owner,
+		"alert_for": k.Alert.For.String(), "alert_absent_for": k.Alert.AbsentFor.String(),
+		"forecast": strconv.FormatBool(forecasts(k)), "no_data_from": noDataFrom(m, k),
+		"period_end": o.Period.End.Format("2006-01-02")}
+	if k.Unit != "" {
+		out["unit"] = k.Unit
+	}
+	if k.Alert.Runbook != "" {
+		out["runbook"] = k.Alert.Runbook
+	}
+	return out
+}
+
+// forecasts reports whether the KPI has the KPIAtRisk alert.
+func forecasts(k *definition.KPI) bool { return k.Alert.Forecast == nil || *k.Alert.Forecast }
+
+// ruleLabels are settings.rules.labels plus the rule's own labels, which win on a clash.
+func ruleLabels(m *definition.Model, own map[string]string) map[string]string {
+	if len(m.Settings.Rules.Labels)+len(own) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m.Settings.Rules.Labels)+len(own))
+	for k, v := range m.Settings.Rules.Labels {
+		out[k] = v
+	}
+	for k, v := range own {
+		out[k] = v
 	}
 	return out
 }

@@ -15,6 +15,7 @@ import (
 type unitFile struct {
 	RuleFiles          []string   `yaml:"rule_files"`
 	EvaluationInterval string     `yaml:"evaluation_interval"`
+	GroupEvalOrder     []string   `yaml:"group_eval_order"`
 	Tests              []unitTest `yaml:"tests"`
 }
 
@@ -62,7 +63,7 @@ func runPromtoolTest(t *testing.T, test unitTest) {
 	bin := promtool(t)
 	test.Interval = evalInterval
 	test.InputSeries = scraped(test.InputSeries)
-	f := unitFile{RuleFiles: writeRules(t), EvaluationInterval: evalInterval, Tests: []unitTest{test}}
+	f := unitFile{RuleFiles: writeRules(t), EvaluationInterval: evalInterval, GroupEvalOrder: evalOrder(t), Tests: []unitTest{test}}
 	data, err := yaml.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +76,20 @@ func runPromtoolTest(t *testing.T, test unitTest) {
 	if err != nil {
 		t.Fatalf("promtool test rules: %v\n%s\ntest file:\n%s", err, out, data)
 	}
+}
+
+// evalOrder is the order Groups returns the groups in, inputs before the rules that read them,
+// which Prometheus's concurrent groups approach within one evaluation interval.
+func evalOrder(t *testing.T) []string {
+	groups, err := All(loadSmall(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, g := range groups {
+		out = append(out, g.Name)
+	}
+	return out
 }
 
 // scraped makes the input look as Prometheus stores the test model's exported gauges: each

@@ -76,21 +76,27 @@ func growthExpr(m *definition.Model, k *definition.KPI) (string, error) {
 	return "(" + reduce(k, x) + " - " + then + ") / (" + then + " != 0)", nil
 }
 
-// inputsAbsentExpr is true while data the KPI is computed from has stopped arriving: the series
-// it reads, not its value, so that a growth KPI still building up history or a ratio over a zero
-// denominator (both without a value, rightly) does not page anyone. An expr KPI's inputs are the
-// user's PromQL, so its value stands in for them.
-func inputsAbsentExpr(m *definition.Model, k *definition.KPI) string {
+// noDataFrom says what tells that a KPI's data stopped arriving: its inputs for a ratio or a
+// growth (whose value is rightly absent over a zero divisor or while history builds up), its
+// value otherwise (absent exactly when the series it sums are).
+func noDataFrom(m *definition.Model, k *definition.KPI) string {
+	if _, ok := inputsAbsentExpr(m, k); ok {
+		return "inputs"
+	}
+	return "value"
+}
+
+// inputsAbsentExpr is true while a series a ratio or growth KPI is computed from is absent; ok
+// is false for the other kinds, whose kpi:value is absent exactly then.
+func inputsAbsentExpr(m *definition.Model, k *definition.KPI) (string, bool) {
 	var names []string
-	switch k.Kind {
-	case definition.KindMetric:
-		names = []string{k.Metric}
-	case definition.KindRatio:
+	switch {
+	case k.Kind == definition.KindRatio && k.Ratio != nil:
 		names = []string{k.Ratio.Numerator, k.Ratio.Denominator}
-	case definition.KindGrowth:
+	case k.Kind == definition.KindGrowth && k.Growth != nil:
 		names = []string{k.Growth.Metric}
-	case definition.KindQuery:
-		names = []string{k.Name}
+	default:
+		return "", false
 	}
 	var parts []string
 	for _, n := range names {
@@ -98,8 +104,5 @@ func inputsAbsentExpr(m *definition.Model, k *definition.KPI) string {
 			parts = append(parts, x)
 		}
 	}
-	if len(parts) == 0 {
-		return "absent(" + m.RuleSeries(SeriesValue, k.Name) + ")"
-	}
-	return strings.Join(parts, " or ")
+	return strings.Join(parts, " or "), len(parts) > 0
 }
