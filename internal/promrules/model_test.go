@@ -46,6 +46,7 @@ func testModel() *definition.Model {
 		kpi("customer_growth_ratio", "customer_growth_ratio", "ratio", definition.KindGrowth, higher(fixed("0.1")), ""),
 		kpi("margin_ratio", "Margin {{ oops", "ratio", definition.KindExpr, higher(fixed("0.4")), "0.3"),
 		kpi("conversion_ratio", "Conversion", "ratio", definition.KindRatio, higher(fixed("0.02")), "0.01"),
+		kpi("churn_percent", "Churn in percent", "percent", definition.KindExpr, lower(fixed("5")), ""),
 	}
 	k := m.KPIs
 	k[0].Source, k[0].Query, k[0].Alert.Runbook = "db", "SELECT plan, 1 AS value", "https://wiki.example.com/revenue"
@@ -56,6 +57,7 @@ func testModel() *definition.Model {
 	k[4].Growth = &definition.Growth{Metric: "customers", Over: dur(24 * time.Hour)}
 	k[5].Expr = "(sum(business_revenue_30d) - sum(business_cost_30d)) / sum(business_revenue_30d)"
 	k[6].Ratio, k[6].By = &definition.Ratio{Numerator: "orders", Denominator: "sessions"}, []string{"channel"}
+	k[7].Expr = `kpi:value{kpi="churn_ratio"} * 100`
 	return m
 }
 

@@ -135,6 +135,12 @@ func at(when, name, kpi string, want ...sample) exprTest {
 	return exprTest{Expr: name + `{kpi="` + kpi + `"}`, EvalTime: when, ExpSamples: want}
 }
 
+// objective checks an objective rollup of the test objective "grow" at a time.
+func objective(when, name string, v float64) exprTest {
+	return exprTest{Expr: name, EvalTime: when,
+		ExpSamples: []sample{{Labels: name + `{objective="grow", tenant="acme"}`, Value: v}}}
+}
+
 // firing checks that the alert of the KPI is firing at a time; quiet checks that it is not.
 func firing(when, alertname, kpi string) exprTest {
 	t := quiet(when, alertname, kpi)
