@@ -10,6 +10,11 @@ import (
 // historyDays is how many days of daily history the seed writes, ending today.
 const historyDays = 365
 
+// factDays is how many days back from now the seed writes facts (orders, tickets, answers, spend):
+// the daily history's days and the 30 days before the first, so that every day's 30-day window is
+// full whatever the hour of the day the seed runs at.
+const factDays = historyDays + 31
+
 // daily are the demo's daily history tables, what a warehouse keeps as daily snapshots: one
 // row per day (and label) with each metric's value at 00:00 UTC of that day, computed from the
 // seeded facts with the same definitions as the live queries of kpis/. The history queries of

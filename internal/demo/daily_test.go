@@ -1,9 +1,11 @@
 package demo
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -45,9 +47,15 @@ func historyQueries(t *testing.T) (history map[string]string, sqlBacked []string
 
 // TestEverySQLSeriesOfTheDemoHasADailyHistory runs the history query of every SQL-backed metric
 // and KPI of kpis/ on a seeded database: each returns a value for every day of the year (for at
-// least one label set), and no NULL.
+// least one label set), and no NULL, whatever the hour of the UTC day the seed runs at.
 func TestEverySQLSeriesOfTheDemoHasADailyHistory(t *testing.T) {
-	db := seeded(t, 7)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	for _, now := range []time.Time{today.Add(time.Minute), today.Add(24*time.Hour - time.Minute)} {
+		t.Run(now.Format("15:04"), func(t *testing.T) { checkDailyHistory(t, seededAt(t, 7, now)) })
+	}
+}
+
+func checkDailyHistory(t *testing.T, db *sql.DB) {
 	history, names := historyQueries(t)
 	for _, name := range names {
 		q, ok := history[name]

@@ -17,12 +17,18 @@ import (
 // kpis/ compare against SQLite's own clock.
 func seeded(t *testing.T, seed uint64) *sql.DB {
 	t.Helper()
+	return seededAt(t, seed, time.Now())
+}
+
+// seededAt returns a database seeded up to now.
+func seededAt(t *testing.T, seed uint64, now time.Time) *sql.DB {
+	t.Helper()
 	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	if err := Seed(context.Background(), db, time.Now(), rand.New(rand.NewPCG(seed, 1))); err != nil {
+	if err := Seed(context.Background(), db, now, rand.New(rand.NewPCG(seed, 1))); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	return db

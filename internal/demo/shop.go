@@ -28,9 +28,9 @@ const (
 	refundShare     = 0.04
 )
 
-// genShop generates a year of visits, carts and orders, day by day back from now.
+// genShop generates factDays of visits, carts and orders, day by day back from now.
 func (h *history) genShop() {
-	for d := int64(0); d < 365; d++ {
+	for d := int64(0); d < factDays; d++ {
 		from, to := h.now-(d+1)*day, h.now-d*day
 		visits := h.around(sessionsToday*(1-0.0004*float64(d)), 0.06)
 		for range visits {

@@ -32,9 +32,9 @@ var (
 	priorities    = weighted{[]string{"low", "normal", "high"}, []float64{40, 45, 15}}
 )
 
-// genSpend writes a row per channel per day for the last year.
+// genSpend writes a row per channel per day for the last factDays days.
 func (h *history) genSpend() {
-	for d := range 365 {
+	for d := range factDays {
 		date := time.Unix(h.now, 0).UTC().AddDate(0, 0, -d).Format(time.DateOnly)
 		for _, c := range spendChannels {
 			amount := dailySpend[c] * (0.85 + 0.3*h.rnd.Float64())
@@ -45,7 +45,7 @@ func (h *history) genSpend() {
 
 // genNPS writes about 25 answers a day: half promoters, 14% detractors, a score near 36.
 func (h *history) genNPS() {
-	for d := int64(0); d < 365; d++ {
+	for d := int64(0); d < factDays; d++ {
 		for range h.around(25, 0.3) {
 			h.nps = append(h.nps, nps{h.between(h.now-(d+1)*day, h.now-d*day), npsScore(h.rnd.Float64(), h.rnd.IntN(7))})
 		}
@@ -66,7 +66,7 @@ func npsScore(u float64, k int) int {
 
 // genTickets writes about 20 tickets a day, first answered after about 40 minutes (median).
 func (h *history) genTickets() {
-	for d := int64(0); d < 365; d++ {
+	for d := int64(0); d < factDays; d++ {
 		for range h.around(20, 0.3) {
 			h.tickets = append(h.tickets, h.newTicket(h.between(h.now-(d+1)*day, h.now-d*day)))
 		}
