@@ -102,11 +102,23 @@ func startAlertmanager(t *testing.T, bin, dir, generated, hookURL string) string
 // startPrometheus runs Prometheus on addr, scraping kpic serve and evaluating the generated rules.
 func startPrometheus(t *testing.T, bin, dir, addr, serveAddr, amAddr string) {
 	t.Helper()
-	rules, err := filepath.Glob(filepath.Join(dir, "out", "deploy", "prometheus", "*.rules.yml"))
+	startPrometheusOf(t, bin, dir, addr, []string{serveAddr}, ruleFiles(t, filepath.Join(dir, "out")), amAddr)
+}
+
+// ruleFiles lists the Prometheus rule files kpic build wrote under out.
+func ruleFiles(t *testing.T, out string) []string {
+	t.Helper()
+	rules, err := filepath.Glob(filepath.Join(out, "deploy", "prometheus", "*.rules.yml"))
 	if err != nil || len(rules) == 0 {
-		t.Fatalf("kpic build wrote no deploy/prometheus/*.rules.yml (%v)", err)
+		t.Fatalf("kpic build wrote no %s/deploy/prometheus/*.rules.yml (%v)", out, err)
 	}
-	cfg, err := stack.Prometheus{Interval: time.Second, Targets: []string{serveAddr}, RuleFiles: rules, Alertmanager: amAddr}.Config()
+	return rules
+}
+
+// startPrometheusOf runs Prometheus on addr, scraping targets every second and evaluating rules.
+func startPrometheusOf(t *testing.T, bin, dir, addr string, targets, rules []string, amAddr string) {
+	t.Helper()
+	cfg, err := stack.Prometheus{Interval: time.Second, Targets: targets, RuleFiles: rules, Alertmanager: amAddr}.Config()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +129,7 @@ func startPrometheus(t *testing.T, bin, dir, addr, serveAddr, amAddr string) {
 }
 
 // start runs a program until the test ends and waits until it answers on readyPath.
-func start(t *testing.T, dir, name, readyPath, addr string, env []string, bin string, args ...string) {
+func start(t *testing.T, dir, name, readyPath, addr string, env []string, bin string, args ...string) *stack.Proc {
 	t.Helper()
 	p, err := stack.Start(name, filepath.Join(dir, filepath.Base(bin)+".log"), env, bin, args...)
 	if err != nil {
@@ -136,6 +148,7 @@ func start(t *testing.T, dir, name, readyPath, addr string, env []string, bin st
 	if err := stack.WaitHTTP(ctx, "http://"+addr+readyPath, p); err != nil {
 		t.Fatal(err)
 	}
+	return p
 }
 
 func freeAddr(t *testing.T) string {
