@@ -28,8 +28,8 @@ settings:
   rules: {interval: 1m}
 sources:
   - {name: lite, driver: sqlite, dsn: "${BF_SQLITE}"}
-  - {name: pg, driver: postgres, dsn: "${BF_POSTGRES}", allow_privileged: true}
-  - {name: maria, driver: mysql, dsn: "${BF_MYSQL}", allow_privileged: true}
+  - {name: pg, driver: postgres, dsn: "${BF_POSTGRES}"}
+  - {name: maria, driver: mysql, dsn: "${BF_MYSQL}"}
 teams:
   - {name: growth, slack_channel: "#growth"}
 objectives:
@@ -156,11 +156,34 @@ func historyTables(t *testing.T, dir string) (env []string, metrics, kpis string
 		mustExec(t, db, "CREATE TABLE "+table+" (day DATE, plan VARCHAR(10), subscribers INTEGER)")
 		t.Cleanup(func() { _, _ = db.Exec("DROP TABLE " + table) })
 		mustExec(t, db, "INSERT INTO "+table+" VALUES "+strings.Join(historyRows, ", "))
-		env = append(env, d.envVar+"="+d.dsn)
+		env = append(env, d.envVar+"="+readerOf(t, d.name, db, d.dsn, table))
 		metrics += fmt.Sprintf(backfillMetric, d.name, table)
 		kpis += fmt.Sprintf(backfillKPI, d.name)
 	}
 	return env, metrics, kpis
+}
+
+// readerOf creates a login role that may only read table, as a user's kpic would connect, and
+// returns its DSN (kpic refuses the test servers' superusers); SQLite has no roles.
+func readerOf(t *testing.T, name string, admin *sql.DB, dsn, table string) string {
+	t.Helper()
+	role := table + "_r"
+	switch name {
+	case "pg":
+		mustExec(t, admin, "CREATE ROLE "+role+" LOGIN")
+		mustExec(t, admin, "GRANT SELECT ON "+table+" TO "+role)
+		t.Cleanup(func() {
+			_, _ = admin.Exec("DROP OWNED BY " + role)
+			_, _ = admin.Exec("DROP ROLE IF EXISTS " + role)
+		})
+		return "postgres://" + role + "@127.0.0.1:5432/test?sslmode=disable"
+	case "maria":
+		mustExec(t, admin, "CREATE USER '"+role+"'@'%'")
+		mustExec(t, admin, "GRANT SELECT ON test."+table+" TO '"+role+"'@'%'")
+		t.Cleanup(func() { _, _ = admin.Exec("DROP USER IF EXISTS '" + role + "'@'%'") })
+		return role + "@tcp(127.0.0.1:3306)/test"
+	}
+	return dsn
 }
 
 // expect checks that expr has exactly one series at instant at, with value want.
