@@ -18,7 +18,6 @@ type gauges struct {
 	intervals []int64 // per export, ms
 	from, to  int64
 	samples   int64
-	rowsIn    []row
 }
 
 func (g *gauges) window(ctx context.Context, db storage.Appendable, start, end int64, rows []row) error {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 
 	"github.com/kpic/kpic/internal/definition"
@@ -138,7 +139,7 @@ func (v *visitor) before(id uint32, t int64, value float64) {
 func (r *reader) labelsOf(i int, values [][]byte) labels.Labels {
 	e := r.exports[i]
 	b := labels.NewScratchBuilder(len(values) + r.extra.Len() + 1)
-	b.Add(labels.MetricName, r.m.GaugeName(e.Name))
+	b.Add(model.MetricNameLabel, r.m.GaugeName(e.Name))
 	r.extra.Range(func(l labels.Label) {
 		if !slices.Contains(e.Labels, l.Name) {
 			b.Add(l.Name, l.Value)

@@ -135,8 +135,7 @@ func (e *evaluator) rule(ctx context.Context, r *recording, first, last int64) e
 // asMatrix turns a range query's result into a matrix (a scalar expression gives one series
 // without labels, as a recording rule stores it).
 func asMatrix(v any) (promql.Matrix, error) {
-	switch x := v.(type) {
-	case promql.Matrix:
+	if x, ok := v.(promql.Matrix); ok {
 		return x, nil
 	}
 	return nil, fmt.Errorf("unexpected result type %T", v)
@@ -197,7 +196,7 @@ func (r *recording) record(app storage.Appender, m promql.Matrix, first, last in
 // labelsOf is a result series' labels with the rule's name and labels, as Prometheus records it.
 func (r *recording) labelsOf(metric labels.Labels) labels.Labels {
 	b := labels.NewBuilder(metric)
-	b.Set(labels.MetricName, r.name)
+	b.Set(model.MetricNameLabel, r.name)
 	for k, v := range r.labels {
 		b.Set(k, v) // an empty value removes the label, as in Prometheus
 	}

@@ -35,10 +35,6 @@ func keys(names ...string) map[string]bool {
 	return set
 }
 
-// render encodes the board as 2-space indented JSON with sorted keys and a trailing newline,
-// keeping only current keys (see renderer).
-func render(b *sdk.Board) ([]byte, error) { return newRenderer().render(b) }
-
 // renderer renders boards. The board (templating, annotations, links) goes through the sdk and
 // is normalized; the panels, which the sdk only wraps (CustomPanel), are turned into JSON
 // objects directly: for dashboards of thousands of panels, marshalling them through the sdk

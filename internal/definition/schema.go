@@ -125,12 +125,12 @@ func fieldSchema(f schemaField) map[string]any {
 
 // valueSchema describes a value of Go type t written under key.
 func valueSchema(t reflect.Type, key string, spec fieldSpec) map[string]any {
-	switch {
-	case t == durationType:
+	switch t {
+	case durationType:
 		return durationSchema(slices.Contains(zeroDurationKeys, key))
-	case t == numberType:
+	case numberType:
 		return map[string]any{"type": "number"}
-	case t == dateType:
+	case dateType:
 		return map[string]any{"type": "string", "pattern": datePattern, "format": "date", patternMessage: "a date like 2026-01-31"}
 	}
 	switch t.Kind() {

@@ -227,7 +227,7 @@ func (c *lsp) answer(id json.RawMessage, method string, params json.RawMessage) 
 		json.Unmarshal(params, &p) //nolint:errcheck // an empty list answers nothing
 		items := []any{}
 		for _, it := range p.Items {
-			v := any(lspSettings()["yaml"])
+			v := lspSettings()["yaml"]
 			if it.Section != "yaml" {
 				v = nil
 			}

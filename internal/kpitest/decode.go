@@ -206,7 +206,7 @@ func (d *decoder) labelMap(n *yaml.Node, what string) (map[string]string, bool) 
 		case k.Kind != yaml.ScalarNode || v == nil || v.Kind != yaml.ScalarNode || v.Tag == "!!null":
 			d.errorf(k, "%s: expected name: value pairs of text", what)
 			ok = false
-		case !model.LabelName(k.Value).IsValidLegacy() || strings.HasPrefix(k.Value, "__"):
+		case !model.LegacyValidation.IsValidLabelName(k.Value) || strings.HasPrefix(k.Value, "__"):
 			d.errorf(k, "%s: %q is not a label name (letters, digits and _, not starting with a digit or __)", what, k.Value)
 			ok = false
 		case hasKey(out, k.Value):

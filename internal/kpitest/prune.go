@@ -3,6 +3,7 @@ package kpitest
 import (
 	"slices"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -52,9 +53,9 @@ func (rr *ruleReads) add(vs *parser.VectorSelector) {
 	sel := selected{name: vs.Name}
 	for _, m := range vs.LabelMatchers {
 		switch {
-		case m.Name == labels.MetricName && m.Type == labels.MatchEqual:
+		case m.Name == model.MetricNameLabel && m.Type == labels.MatchEqual:
 			sel.name = m.Value
-		case m.Name == labels.MetricName || m.Name == "kpi" && m.Type != labels.MatchEqual:
+		case m.Name == model.MetricNameLabel || m.Name == "kpi" && m.Type != labels.MatchEqual:
 			rr.all = true
 		case m.Name == "kpi":
 			sel.kpi = m.Value

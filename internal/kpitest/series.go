@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -73,7 +74,7 @@ func (d *fileDecoder) metricSeries(nameNode, labelsNode *yaml.Node) (labels.Labe
 	}
 	m := d.cat.Model
 	b := labels.NewBuilder(labels.EmptyLabels())
-	b.Set(labels.MetricName, m.GaugeName(name))
+	b.Set(model.MetricNameLabel, m.GaugeName(name))
 	for k, v := range m.Settings.Rules.Labels {
 		b.Set(k, v)
 	}
@@ -130,7 +131,7 @@ func (d *fileDecoder) rawSeries(n *yaml.Node) (labels.Labels, bool) {
 		d.errorAt(d.offsetPos(n, offset), "series: %q is not a series like name{label=\"value\"}: %s", text, msg)
 		return labels.EmptyLabels(), false
 	}
-	if lbls.Get(labels.MetricName) == "" {
+	if lbls.Get(model.MetricNameLabel) == "" {
 		d.errorf(n, "series: %q has no metric name; write name{label=\"value\"}", text)
 		return labels.EmptyLabels(), false
 	}

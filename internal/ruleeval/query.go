@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/rules"
@@ -74,7 +75,7 @@ func (e *Evaluator) Select(mint, maxt time.Time, matchers ...*labels.Matcher) ([
 	}
 	defer q.Close()
 	if len(matchers) == 0 {
-		matchers = []*labels.Matcher{labels.MustNewMatcher(labels.MatchRegexp, labels.MetricName, ".+")}
+		matchers = []*labels.Matcher{labels.MustNewMatcher(labels.MatchRegexp, model.MetricNameLabel, ".+")}
 	}
 	set := q.Select(context.Background(), true, nil, matchers...)
 	var out []Series

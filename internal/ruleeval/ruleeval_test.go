@@ -138,14 +138,14 @@ func TestGroupsRunAtTheirOwnIntervals(t *testing.T) {
 	if err := e.AdvanceTo(at("25m")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.Select(start, at("25m"), labels.MustNewMatcher(labels.MatchEqual, labels.MetricName, "slow"))
+	got, err := e.Select(start, at("25m"), labels.MustNewMatcher(labels.MatchEqual, model.MetricNameLabel, "slow"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || len(got[0].Points) != 3 || got[0].Points[2].T != at("20m").UnixMilli() || got[0].Points[2].F != 20 {
 		t.Fatalf("slow recorded %+v, want 0, 10 and 20 at 0m, 10m and 20m", got)
 	}
-	fast, err := e.Select(start, at("25m"), labels.MustNewMatcher(labels.MatchEqual, labels.MetricName, "fast"))
+	fast, err := e.Select(start, at("25m"), labels.MustNewMatcher(labels.MatchEqual, model.MetricNameLabel, "fast"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestStaleInputEndsRecordedSeries(t *testing.T) {
 	if got := valueAt(t, e, "y", at("4m")); got != 2 {
 		t.Errorf("y at 4m = %v, want 2", got)
 	}
-	ys, err := e.Select(start, at("4m"), labels.MustNewMatcher(labels.MatchEqual, labels.MetricName, "y"))
+	ys, err := e.Select(start, at("4m"), labels.MustNewMatcher(labels.MatchEqual, model.MetricNameLabel, "y"))
 	if err != nil || len(ys) != 1 {
 		t.Fatalf("select y: %v, %d series", err, len(ys))
 	}

@@ -211,9 +211,9 @@ func measure(o options, dir string, m *definition.Model, ruleFiles []string) err
 		return err
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		io.WriteString(w, strings.Join(gauges(m, time.Now()), "\n")+"\n")
+		_, _ = io.WriteString(w, strings.Join(gauges(m, time.Now()), "\n")+"\n")
 	}), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	cfg, err := stack.Prometheus{Interval: o.interval, Targets: []string{ln.Addr().String()}, RuleFiles: ruleFiles}.Config()
 	if err != nil {
@@ -232,7 +232,7 @@ func measure(o options, dir string, m *definition.Model, ruleFiles []string) err
 	if err != nil {
 		return err
 	}
-	defer p.Stop(10 * time.Second)
+	defer func() { _ = p.Stop(10 * time.Second) }()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := stack.WaitHTTP(ctx, "http://"+addr+"/-/ready", p); err != nil {
