@@ -6,10 +6,11 @@ package dashboard
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/grafana-tools/sdk"
 
@@ -31,12 +32,13 @@ const (
 // function of m: the same model always gives byte-identical files.
 func Build(m *definition.Model) ([]output.File, error) {
 	ix := index(m)
-	boards := map[string]*sdk.Board{ScorecardPath: scorecard(ix), DetailPath: detail(ix)}
+	boards := []boardJob{{ScorecardPath, func() *sdk.Board { return scorecard(ix) }},
+		{DetailPath, func() *sdk.Board { return detail(ix) }}}
 	for _, t := range m.Teams {
-		boards[TeamsDir+"/"+t.Name+".json"] = team(ix, t)
+		boards = append(boards, boardJob{TeamsDir + "/" + t.Name + ".json", func() *sdk.Board { return team(ix, t) }})
 	}
 	for _, o := range m.Objectives {
-		boards[ObjectivesDir+"/"+o.Name+".json"] = objectiveBoard(ix, o)
+		boards = append(boards, boardJob{ObjectivesDir + "/" + o.Name + ".json", func() *sdk.Board { return objectiveBoard(ix, o) }})
 	}
 	files, err := renderAll(boards)
 	if err != nil {
@@ -47,30 +49,41 @@ func Build(m *definition.Model) ([]output.File, error) {
 	return files, nil
 }
 
-// renderAll renders the boards on every core; each board renders alone, so the bytes do not
-// depend on the order.
-func renderAll(boards map[string]*sdk.Board) ([]output.File, error) {
-	paths := slices.Sorted(maps.Keys(boards))
-	files := make([]output.File, len(paths)+1)
-	errs := make([]error, len(paths))
-	next := make(chan int, len(paths))
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
+// boardJob builds the board written at path.
+type boardJob struct {
+	path  string
+	board func() *sdk.Board
+}
+
+// renderAll builds and renders the boards on every core; each board builds from the read-only
+// model and renders alone, so the bytes do not depend on the order. Building them here rather
+// than before rendering keeps all cores busy: building the 2,000 objective boards of 10,000
+// KPIs one by one took a third of the dashboards' time.
+func renderAll(boards []boardJob) ([]output.File, error) {
+	slices.SortFunc(boards, func(a, b boardJob) int { return strings.Compare(a.path, b.path) })
+	files := make([]output.File, len(boards), len(boards)+1)
+	errs := make([]error, len(boards))
 	r := newRenderer()
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+	each(len(boards), func(i int) {
+		data, err := r.render(boards[i].board())
+		if err != nil {
+			errs[i] = fmt.Errorf("dashboard %s: %w", boards[i].path, err)
+		}
+		files[i] = output.File{Path: boards[i].path, Data: data}
+	})
+	return files, errors.Join(errs...)
+}
+
+// each calls f(0) to f(n-1) on every core and returns when all returned.
+func each(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Go(func() {
-			for i := range next {
-				data, err := r.render(boards[paths[i]])
-				if err != nil {
-					errs[i] = fmt.Errorf("dashboard %s: %w", paths[i], err)
-				}
-				files[i] = output.File{Path: paths[i], Data: data}
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
 			}
 		})
 	}
 	wg.Wait()
-	return files[:len(paths)], errors.Join(errs...)
 }

@@ -16,19 +16,13 @@ type model struct {
 	byObjective   map[string][]*definition.KPI    // KPIs of each objective, in definition order
 	byTeam        map[string][]*definition.KPI    // KPIs each team owns or contributes to, in definition order
 	metricsByTeam map[string][]*definition.Metric // metrics each team owns, in definition order
-	stats         map[*definition.KPI]*sdk.Panel  // each KPI's tile, shown on the scorecard and team dashboards
+	stats         map[*definition.KPI]*sdk.Panel  // each KPI's tile, shown on the objective and team dashboards
 }
 
 // stat returns a copy of k's tile (kpiStat) to place on a grid; the copies share the tile's
 // JSON model, which rendering only reads, and its text once rendered (see shared).
 func (m *model) stat(k *definition.KPI) *sdk.Panel {
-	p, ok := m.stats[k]
-	if !ok {
-		p = kpiStat(m, k)
-		share(*p.CustomPanel)
-		m.stats[k] = p
-	}
-	c := *p
+	c := *m.stats[k]
 	return &c
 }
 
@@ -47,6 +41,15 @@ func index(m *definition.Model) *model {
 				ix.byTeam[c] = append(ix.byTeam[c], m.KPIs[i])
 			}
 		}
+	}
+	// Every KPI's tile, built on every core before the boards, which then only read the model.
+	stats := make([]*sdk.Panel, len(m.KPIs))
+	each(len(m.KPIs), func(i int) {
+		stats[i] = kpiStat(ix, m.KPIs[i])
+		share(*stats[i].CustomPanel)
+	})
+	for i, k := range m.KPIs {
+		ix.stats[k] = stats[i]
 	}
 	return ix
 }
