@@ -17,8 +17,9 @@ import (
 // the whole dashboard used to, so the bytes are the same either way. One pass without
 // reflection is what keeps the dashboards of 10,000 KPIs fast to render.
 type jsonWriter struct {
-	buf  []byte
-	keys []string // reused scratch space for sorting keys
+	buf       []byte
+	keys      []string       // reused scratch space for sorting keys
+	constants *constantTexts // the build's rendered constants, nil to render them in place
 }
 
 // value appends v at the given indentation depth.
@@ -44,6 +45,8 @@ func (w *jsonWriter) value(v any, depth int) error {
 		return w.object(v, depth)
 	case *shared:
 		return w.shared(v, depth)
+	case *constant:
+		return w.constant(v, depth)
 	case []any:
 		if len(v) == 0 {
 			w.buf = append(w.buf, "[]"...)

@@ -41,11 +41,14 @@ func keys(names ...string) map[string]bool {
 // and decoding them back cost seconds for the same bytes. Boards differing only in uid, title,
 // tags and alert expression (the objectives' and teams') share one decoded shell.
 type renderer struct {
-	mu     sync.Mutex
-	shells map[string]object
+	mu        sync.Mutex
+	shells    map[string]object
+	constants constantTexts
 }
 
-func newRenderer() *renderer { return &renderer{shells: map[string]object{}} }
+func newRenderer() *renderer {
+	return &renderer{shells: map[string]object{}, constants: constantTexts{texts: map[constantAt][]byte{}}}
+}
 
 func (r *renderer) render(b *sdk.Board) ([]byte, error) {
 	doc, err := r.shell(b)
@@ -61,7 +64,7 @@ func (r *renderer) render(b *sdk.Board) ([]byte, error) {
 	if len(panels) > 0 {
 		doc["panels"] = panels
 	}
-	w := jsonWriter{buf: make([]byte, 0, 4096+6144*len(panels))}
+	w := jsonWriter{buf: make([]byte, 0, 4096+6144*len(panels)), constants: &r.constants}
 	if err := w.value(doc, 0); err != nil {
 		return nil, fmt.Errorf("encode dashboard %s: %w", b.UID, err)
 	}

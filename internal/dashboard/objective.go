@@ -37,13 +37,24 @@ func objectiveMatcher(o *definition.Objective) string {
 // objectiveStatus shows objective:status, the worst status of the objective's KPIs, in words
 // on its colour.
 func objectiveStatus(m *model, o *definition.Objective) *sdk.Panel {
-	defaults := object{"color": object{"mode": "thresholds"}, "thresholds": thresholds(colorGreen),
-		"mappings": []any{statusMapping()}, "noValue": "No data"}
 	return newPanel("stat", "Status", "objective:status: the worst status of the objective's KPIs: on target (green), "+
 		"between target and critical (amber), beyond critical (red).",
 		[]query{{Expr: "max(" + m.sel("objective:status", objectiveMatcher(o)) + ")", Legend: "Status"}},
-		object{"options": statOptions("none", "background", false, "standard"), "fieldConfig": fieldConfig(defaults)})
+		object{"options": statusOptions, "fieldConfig": objectiveStatusFields})
 }
+
+// What every objective's board shares: the options and fields of its status, its gauges'
+// options and the fields of its percent of target.
+var (
+	statusOptions         = &constant{statOptions("none", "background", false, "standard")}
+	objectiveStatusFields = &constant{fieldConfig(object{"color": object{"mode": "thresholds"}, "thresholds": thresholds(colorGreen),
+		"mappings": []any{statusMapping()}, "noValue": "No data"})}
+	gaugeOptions     = &constant{barOptions()}
+	attainmentFields = &constant{fieldConfig(object{"unit": "percentunit", "min": 0, "max": 1.25, "decimals": 0,
+		"color": object{"mode": "thresholds"}, "thresholds": thresholds(colorAmber, 1, colorGreen)})}
+	progressFields = &constant{fieldConfig(object{"unit": "percentunit", "min": 0, "max": 1, "decimals": 0,
+		"color": object{"mode": "fixed", "fixedColor": colorTarget}})}
+)
 
 // attainmentGauge shows each KPI's value as a percent of today's target (100% is met).
 func (m *model) attainmentGauge(o *definition.Objective, kpis []*definition.KPI) *sdk.Panel {
@@ -51,12 +62,10 @@ func (m *model) attainmentGauge(o *definition.Objective, kpis []*definition.KPI)
 	for i, k := range kpis {
 		queries[i] = query{Expr: "min(" + m.kpiSel("kpi:attainment:ratio", k.Name) + ")", Legend: k.Title, Instant: true}
 	}
-	defaults := object{"unit": "percentunit", "min": 0, "max": 1.25, "decimals": 0,
-		"color": object{"mode": "thresholds"}, "thresholds": thresholds(colorAmber, 1, colorGreen)}
 	desc := fmt.Sprintf("Each KPI of %q as a percent of today's target, turned so that 100%% or more "+
 		"always means met (kpi:attainment:ratio, the worst breakdown for KPIs that keep one).", o.Title)
 	return newPanel("bargauge", "Percent of target", desc, queries, object{
-		"options": barOptions(), "fieldConfig": fieldConfig(defaults)})
+		"options": gaugeOptions, "fieldConfig": attainmentFields})
 }
 
 // progressGauge sets the share of the objective's period gone against the share of its KPIs
@@ -67,13 +76,11 @@ func (m *model) progressGauge(o *definition.Objective, kpis []*definition.KPI) *
 		{Expr: fmt.Sprintf("clamp(vector((time() - %d) / %d), 0, 1)", start, end-start), Legend: "Period elapsed", Instant: true},
 		{Expr: "max(" + m.sel("objective:attainment:ratio", objectiveMatcher(o)) + ")", Legend: "KPIs on target", Instant: true},
 	}
-	defaults := object{"unit": "percentunit", "min": 0, "max": 1, "decimals": 0,
-		"color": object{"mode": "fixed", "fixedColor": colorTarget}}
 	desc := fmt.Sprintf("Share of the period %s to %s gone, against the share of the objective's KPIs on target "+
 		"(objective:attainment:ratio over %s).",
 		o.Period.Start.Format("2006-01-02"), o.Period.End.Format("2006-01-02"), kpiList(kpis))
 	return newPanel("bargauge", "Period progress", desc, queries, object{
-		"options": barOptions(), "fieldConfig": fieldConfig(defaults)})
+		"options": gaugeOptions, "fieldConfig": progressFields})
 }
 
 // barOptions are horizontal bar gauge options with every key its schema requires.

@@ -24,6 +24,9 @@ func datasourceRef() object {
 	return object{"type": "prometheus", "uid": "${datasource}"}
 }
 
+// datasource is datasourceRef for the panels and their queries, which all hold it.
+var datasource = &constant{datasourceRef()}
+
 // newPanel builds a current panel (stat, bargauge, timeseries, table) through the sdk's
 // CustomPanel; description is required because every panel explains itself.
 func newPanel(typ, title, description string, queries []query, custom object) *sdk.Panel {
@@ -31,7 +34,7 @@ func newPanel(typ, title, description string, queries []query, custom object) *s
 	cp := sdk.CustomPanel(custom)
 	return &sdk.Panel{
 		CommonPanel: sdk.CommonPanel{OfType: sdk.CustomType, Type: typ, Title: title,
-			Description: &description, Datasource: datasourceRef()},
+			Description: &description, Datasource: datasource},
 		CustomPanel: &cp,
 	}
 }
@@ -53,7 +56,7 @@ func targets(queries []query) []any {
 		if ref == "" {
 			ref = refID(i)
 		}
-		t := object{"datasource": datasourceRef(), "refId": ref, "expr": q.Expr,
+		t := object{"datasource": datasource, "refId": ref, "expr": q.Expr,
 			"editorMode": "code", "range": !q.Instant, "instant": q.Instant}
 		if q.Legend != "" {
 			t["legendFormat"] = q.Legend

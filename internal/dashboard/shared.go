@@ -30,7 +30,7 @@ func (s *shared) MarshalJSON() ([]byte, error) { return json.Marshal(s.v) }
 // write appends the value at depth, rendering it once for the depth it is first asked at.
 func (w *jsonWriter) shared(s *shared, depth int) error {
 	s.once.Do(func() {
-		sub := jsonWriter{buf: make([]byte, 0, 1024)}
+		sub := jsonWriter{buf: make([]byte, 0, 1024), constants: w.constants}
 		s.depth, s.err = depth, sub.value(s.v, depth)
 		s.text = sub.buf
 	})

@@ -20,14 +20,33 @@ func kpiStat(m *model, k *definition.KPI) *sdk.Panel {
 	}
 	defaults := valueDefaults(k)
 	defaults["color"] = object{"mode": "thresholds"}
-	defaults["thresholds"] = thresholds(baseColor(k))
+	defaults["thresholds"] = tileThresholds[baseColor(k)]
 	defaults["links"] = []any{link("Open "+k.Title, "Value against target, forecast and supporting metrics", detailURL(k.Name))}
 	return newPanel("stat", k.Title, kpiDescription(k), queries, object{
-		"options":         statOptions("area", "background", true, changeColorMode(k)),
+		"options":         tileOptions[changeColorMode(k)],
 		"fieldConfig":     fieldConfig(defaults),
-		"transformations": statusThresholds(k),
+		"transformations": tileTransformations[tileShape{k.Target.Direction == definition.Lower, k.Critical != nil}],
 	})
 }
+
+// The parts of a tile that only depend on its KPI's direction and critical bound, one
+// constant each.
+var (
+	tileOptions = map[string]*constant{
+		"standard": {statOptions("area", "background", true, "standard")},
+		"inverted": {statOptions("area", "background", true, "inverted")},
+	}
+	tileThresholds = map[string]*constant{
+		colorGreen: {thresholds(colorGreen)}, colorRed: {thresholds(colorRed)}, colorAmber: {thresholds(colorAmber)},
+	}
+	tileTransformations = map[tileShape]*constant{
+		{false, false}: {statusThresholds(false, false)}, {false, true}: {statusThresholds(false, true)},
+		{true, false}: {statusThresholds(true, false)}, {true, true}: {statusThresholds(true, true)},
+	}
+)
+
+// tileShape is whether lower is better and whether there is a critical bound.
+type tileShape struct{ lower, critical bool }
 
 // statOptions are the stat panel's options with every key its schema requires.
 func statOptions(graph, color string, change bool, changeMode string) object {
@@ -49,15 +68,15 @@ func baseColor(k *definition.KPI) string {
 
 // statusThresholds turns the target and critical queries into thresholds of the value, in
 // ascending order: critical then target when higher is better, target then critical otherwise.
-func statusThresholds(k *definition.KPI) []any {
+func statusThresholds(lower, critical bool) []any {
 	target := configFrom("B", "target", colorGreen)
-	if k.Target.Direction == definition.Lower {
+	if lower {
 		target = configFrom("B", "target", colorAmber)
 	}
-	if k.Critical == nil {
+	if !critical {
 		return []any{target}
 	}
-	if k.Target.Direction == definition.Lower {
+	if lower {
 		return []any{target, configFrom("C", "critical", colorRed)}
 	}
 	return []any{configFrom("C", "critical", colorAmber), target}

@@ -82,7 +82,13 @@ func metricPanel(m *model, x *definition.Metric) *sdk.Panel {
 	for _, l := range x.Labels {
 		legend += " {{" + l + "}}"
 	}
-	defaults := object{"unit": grafanaUnit(x.Unit), "custom": object{"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}}
+	defaults := object{"unit": grafanaUnit(x.Unit), "custom": metricLines}
 	return newPanel("timeseries", x.Name, metricDescription(m.Model, x), []query{{Expr: expr, Legend: legend}},
-		object{"options": timeseriesOptions(), "fieldConfig": fieldConfig(defaults)})
+		object{"options": metricOptions, "fieldConfig": fieldConfig(defaults)})
 }
+
+// The options and line style every metric panel shares.
+var (
+	metricOptions = &constant{timeseriesOptions()}
+	metricLines   = &constant{object{"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}}
+)
