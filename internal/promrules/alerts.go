@@ -3,6 +3,7 @@ package promrules
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
@@ -56,9 +57,9 @@ func (p partition) file() string {
 // selects matches the alert tuning of the partition's KPIs.
 func (p partition) selects() string {
 	if p.runbook {
-		return `runbook!=""`
+		return `alert_runbook!=""`
 	}
-	return `runbook=""`
+	return `alert_runbook=""`
 }
 
 // alertFiles hold the shared alert groups, one per partition, named after it so that a KPI
@@ -124,10 +125,17 @@ func config(m *definition.Model, p partition, extra ...string) string {
 	return q(m, seriesAlertConfig, append([]string{`alert_for="` + p.wait.String() + `"`, p.selects()}, extra...)...)
 }
 
+// annotationLabels are the labels of kpi:alert:config that the alerts' annotations read as
+// $labels: each alert's expression joins them in and its rule labels set them empty, which
+// drops them from the alert. Prometheus expands the annotations of every pending and firing
+// alert at every evaluation; reading these as labels instead of with a template query each
+// saves several queries per alert and evaluation.
+var annotationLabels = []string{"alert_title", "alert_direction", "alert_unit", "alert_period_end", "alert_runbook"}
+
 // labelled gives x (series of kpi:value's labels) the alert labels objective and team of its
-// KPI, keeping x's value, for the KPIs of the partition.
+// KPI and its annotationLabels, keeping x's value, for the KPIs of the partition.
 func labelled(x, config string) string {
-	return "(" + x + ") * on(kpi) group_left(objective, team) " + config
+	return "(" + x + ") * on(kpi) group_left(" + strings.Join(append([]string{"objective", "team"}, annotationLabels...), ", ") + ") " + config
 }
 
 // offTargetAlert returns kpi:value (so $value is the KPI's value) while the KPI is amber or red.
@@ -161,7 +169,7 @@ func noDataAlert(m *definition.Model, p partition) rulefmt.Rule {
 	absentFor := `alert_absent_for="` + p.wait.String() + `"`
 	byValue := q(m, seriesAlertConfig, absentFor, p.selects(), `no_data_from="value"`) + " unless on(kpi) " + q(m, SeriesValue)
 	byInputs := q(m, seriesAlertConfig, absentFor, p.selects(), `no_data_from="inputs"`) + " and on(kpi) " + q(m, seriesInputsAbsent)
-	expr := "max by (kpi, objective, team" + rulesBy(m) + ") (" + byValue + " or " + byInputs + ")"
+	expr := "max by (kpi, objective, team, " + strings.Join(annotationLabels, ", ") + rulesBy(m) + ") (" + byValue + " or " + byInputs + ")"
 	r := alert(m, p, AlertNoData, "critical", expr, noDataNotes(m, p))
 	return r
 }
@@ -174,5 +182,9 @@ func alert(m *definition.Model, p partition, name, severity, expr string, notes 
 	if u := m.DashboardURL("KPI"); u != "" {
 		notes["dashboard_url"] = dashboardTemplate(m)
 	}
-	return rulefmt.Rule{Alert: name, Expr: expr, For: p.wait, Labels: ruleLabels(m, map[string]string{"severity": severity}), Annotations: notes}
+	own := map[string]string{"severity": severity}
+	for _, l := range annotationLabels {
+		own[l] = "" // read by the annotations, not an alert label
+	}
+	return rulefmt.Rule{Alert: name, Expr: expr, For: p.wait, Labels: ruleLabels(m, own), Annotations: notes}
 }

@@ -7,18 +7,17 @@ import (
 	"github.com/kpic/kpic/internal/definition"
 )
 
-// The annotations of the shared alerts are Prometheus templates that look up the alert's KPI
-// at alert time (only for pending and firing alerts): its title and direction on kpi:info, its
-// target and bounds on kpi:target and kpi:critical, its links on kpi:alert:config. The unit is
-// the partition's, so values are formatted as the KPI's unit says. User text (titles, runbook
-// URLs) arrives as data and is never parsed as a template.
+// The annotations of the shared alerts are Prometheus templates over the alert's series,
+// which carries its KPI's title, direction, unit, objective end and runbook as labels (see
+// annotationLabels); only the target and critical bound, which change with time, are looked up
+// at alert time, on kpi:target and kpi:critical. Values are formatted as the KPI's unit says.
+// User text (titles, runbook URLs) arrives as data and is never parsed as a template.
 
 // titleLookup is a template prefix setting $title (the KPI's title, or its name), $dir (its
-// direction) and $unit from kpi:info.
-func titleLookup(m *definition.Model) string {
-	return `{{ $title := $labels.kpi }}{{ $dir := "higher" }}{{ $unit := "" }}` +
-		`{{ with query ` + find(m, SeriesInfo) + ` }}{{ with first . }}{{ with .Labels.title }}{{ $title = . }}{{ end }}` +
-		`{{ $dir = .Labels.direction }}{{ with .Labels.unit }}{{ $unit = . }}{{ end }}{{ end }}{{ end }}`
+// direction) and $unit.
+func titleLookup(*definition.Model) string {
+	return `{{ $title := $labels.kpi }}{{ with $labels.alert_title }}{{ $title = . }}{{ end }}` +
+		`{{ $dir := "higher" }}{{ with $labels.alert_direction }}{{ $dir = . }}{{ end }}{{ $unit := $labels.alert_unit }}`
 }
 
 // find is a template pipeline giving the PromQL that selects the alert's KPI's series of
@@ -42,9 +41,7 @@ func queried(m *definition.Model, names ...string) string {
 }
 
 // endLookup sets $end to the last day of the KPI's objective.
-func endLookup(m *definition.Model) string {
-	return `{{ $end := "" }}{{ with query ` + find(m, seriesAlertConfig) + ` }}{{ $end = (first .).Labels.period_end }}{{ end }}`
-}
+func endLookup(*definition.Model) string { return `{{ $end := $labels.alert_period_end }}` }
 
 // side says which way a value misses: below when higher is better, above when lower is.
 const side = `{{ if eq $dir "lower" }}above{{ else }}below{{ end }}`
@@ -85,10 +82,8 @@ func noDataNotes(m *definition.Model, p partition) map[string]string {
 	}
 }
 
-// runbookTemplate is the KPI's alert.runbook, empty for a KPI without one.
-func runbookTemplate(m *definition.Model) string {
-	return "{{ with query " + find(m, seriesAlertConfig) + " }}{{ with (first .).Labels.runbook }}{{ . }}{{ end }}{{ end }}"
-}
+// runbookTemplate is the KPI's alert.runbook.
+func runbookTemplate(*definition.Model) string { return "{{ $labels.alert_runbook }}" }
 
 // dashboardTemplate links to the KPI's detail dashboard.
 func dashboardTemplate(m *definition.Model) string {

@@ -110,19 +110,23 @@ func infoLabels(k *definition.KPI) map[string]string {
 }
 
 // alertConfigLabels are what the shared alerts need of one KPI: the labels its alerts carry
-// (objective, team), the partition of alert rules it belongs to (unit, alert_for,
-// alert_absent_for), whether it forecasts, where its no-data signal comes from, and what its
-// annotations link to and say.
+// (objective, team), the partition of alert rules it belongs to (alert_for, alert_absent_for),
+// whether it forecasts, where its no-data signal comes from, and what its annotations link to
+// and say (see annotationLabels). The annotations' labels are prefixed alert_ so that they
+// never meet a label of the KPI's own series (a breakdown by unit, say) in the alerts' join.
 func alertConfigLabels(m *definition.Model, o *definition.Objective, k *definition.KPI) map[string]string {
 	out := map[string]string{"kpi": k.Name, "objective": k.Objective, "team": k.Owner,
 		"alert_for": k.Alert.For.String(), "alert_absent_for": k.Alert.AbsentFor.String(),
 		"forecast": strconv.FormatBool(forecasts(k)), "no_data_from": noDataFrom(m, k),
-		"period_end": o.Period.End.Format("2006-01-02")}
+		"alert_period_end": o.Period.End.Format("2006-01-02"), "alert_direction": string(k.Target.Direction)}
+	if k.Title != "" {
+		out["alert_title"] = k.Title
+	}
 	if k.Unit != "" {
-		out["unit"] = k.Unit
+		out["alert_unit"] = k.Unit
 	}
 	if k.Alert.Runbook != "" {
-		out["runbook"] = k.Alert.Runbook
+		out["alert_runbook"] = k.Alert.Runbook
 	}
 	return out
 }
