@@ -3,6 +3,8 @@ package definition
 import (
 	"fmt"
 	"regexp"
+	"runtime"
+	"sync"
 
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -37,13 +39,40 @@ func validate(m *Model, texts map[string][]byte, diags *Diagnostics) {
 	for _, o := range m.Objectives {
 		c.objective(o)
 	}
-	for _, x := range m.Metrics {
-		c.metric(x)
-	}
-	for _, k := range m.KPIs {
-		c.kpi(k)
-	}
+	checkAll(c, m.Metrics, (*checker).metric)
+	checkAll(c, m.KPIs, (*checker).kpi)
 	c.warnings()
+}
+
+// checkAll checks every entity of list. Each check only reads the model and the name indexes,
+// so big lists are checked on every core, each core taking a contiguous run with its own
+// parser and diagnostics, which are appended in list order: the same diagnostics in the same
+// order as one by one. Checking 10,000 metrics and 10,000 KPIs was most of validate's time.
+func checkAll[T any](c *checker, list []T, check func(*checker, T)) {
+	const minRun = 500 // below this, starting a goroutine costs more than it saves
+	n := max(1, min(runtime.GOMAXPROCS(0), len(list)/minRun))
+	if n == 1 {
+		for _, x := range list {
+			check(c, x)
+		}
+		return
+	}
+	parts := make([]Diagnostics, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		run := list[i*len(list)/n : (i+1)*len(list)/n]
+		wg.Go(func() {
+			w := *c
+			w.diags, w.parser = &parts[i], parser.NewParser(parser.Options{})
+			for _, x := range run {
+				check(&w, x)
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range parts {
+		*c.diags = append(*c.diags, p...)
+	}
 }
 
 func (c *checker) errorf(p Pos, format string, args ...any) {
