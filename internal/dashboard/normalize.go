@@ -44,10 +44,12 @@ type renderer struct {
 	mu        sync.Mutex
 	shells    map[string]object
 	constants constantTexts
+	scratch   sync.Pool // *[]byte each board is rendered into before it is copied out
 }
 
 func newRenderer() *renderer {
-	return &renderer{shells: map[string]object{}, constants: constantTexts{texts: map[constantAt][]byte{}}}
+	return &renderer{shells: map[string]object{}, constants: constantTexts{texts: map[constantAt][]byte{}},
+		scratch: sync.Pool{New: func() any { return new([]byte) }}}
 }
 
 func (r *renderer) render(b *sdk.Board) ([]byte, error) {
@@ -64,11 +66,18 @@ func (r *renderer) render(b *sdk.Board) ([]byte, error) {
 	if len(panels) > 0 {
 		doc["panels"] = panels
 	}
-	w := jsonWriter{buf: make([]byte, 0, 4096+6144*len(panels)), constants: &r.constants}
-	if err := w.value(doc, 0); err != nil {
+	scratch := r.scratch.Get().(*[]byte)
+	defer r.scratch.Put(scratch)
+	w := jsonWriter{buf: (*scratch)[:0], constants: &r.constants}
+	err = w.value(doc, 0)
+	w.buf = append(w.buf, '\n')
+	*scratch = w.buf
+	if err != nil {
 		return nil, fmt.Errorf("encode dashboard %s: %w", b.UID, err)
 	}
-	return append(w.buf, '\n'), nil
+	// A copy of exactly the text's size: allocating for the largest possible board instead
+	// allocated and zeroed half again the 77 MB of JSON of 10,000 KPIs.
+	return slices.Clone(w.buf), nil
 }
 
 // shell is the normalized board without panels: the shared shell of the board's shape, with

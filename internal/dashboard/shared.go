@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 )
 
@@ -30,9 +31,10 @@ func (s *shared) MarshalJSON() ([]byte, error) { return json.Marshal(s.v) }
 // write appends the value at depth, rendering it once for the depth it is first asked at.
 func (w *jsonWriter) shared(s *shared, depth int) error {
 	s.once.Do(func() {
-		sub := jsonWriter{buf: make([]byte, 0, 1024), constants: w.constants}
-		s.depth, s.err = depth, sub.value(s.v, depth)
-		s.text = sub.buf
+		start := len(w.buf)
+		s.depth, s.err = depth, w.value(s.v, depth)
+		s.text = slices.Clone(w.buf[start:])
+		w.buf = w.buf[:start]
 	})
 	if s.err != nil {
 		return s.err
