@@ -6,10 +6,16 @@ import "strings"
 // printable, no indicator at the start, no ": " or " #" inside, and nothing YAML 1.1 or 1.2
 // would resolve to a boolean, null, number or timestamp.
 func plain(s string) bool {
-	if s == "" || !printable(s) || s != strings.TrimSpace(s) {
+	if s == "" {
 		return false
 	}
-	if strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`.+~=<") || strings.HasSuffix(s, ":") {
+	if ok, ascii := plainASCII(s); ascii {
+		return ok
+	}
+	if !printable(s) || s != strings.TrimSpace(s) {
+		return false
+	}
+	if strings.ContainsAny(s[:1], plainIndicators) || strings.HasSuffix(s, ":") {
 		return false
 	}
 	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.Contains(s, "\t") {
@@ -18,11 +24,36 @@ func plain(s string) bool {
 	return !special(s)
 }
 
+// plainIndicators may not start a plain scalar.
+const plainIndicators = "-?:,[]{}#&*!|>'\"%@`.+~=<"
+
+// plainASCII is plain in one pass for printable ASCII, where the only space is ' ': the labels
+// and expressions of 10,000 KPIs' rules, which the scans of plain took 0.06 s of CPU to check.
+// ascii is false when s holds anything else, and plain must look closer.
+func plainASCII(s string) (ok, ascii bool) {
+	ok = true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e {
+			return false, false
+		}
+		if i+1 < len(s) && (c == ':' && s[i+1] == ' ' || c == ' ' && s[i+1] == '#') {
+			ok = false
+		}
+	}
+	if !ok || s[0] == ' ' || s[len(s)-1] == ' ' || s[len(s)-1] == ':' || strings.IndexByte(plainIndicators, s[0]) >= 0 {
+		return false, true
+	}
+	return !special(s), true
+}
+
 // special reports whether a plain s would read as something else than a string.
 func special(s string) bool {
-	switch strings.ToLower(s) {
-	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
-		return true
+	if len(s) <= len("false") { // the longest word below; ToLower copies a longer title for nothing
+		switch strings.ToLower(s) {
+		case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+			return true
+		}
 	}
 	if s[0] >= '0' && s[0] <= '9' {
 		return !strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789abcdefABCDEFxXoO_.:+-tTzZ", r) })
