@@ -43,8 +43,9 @@ func Write(dir string, files []File) error {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Go(func() {
+			var buf []byte // what this worker reads files into, reused
 			for i := range next {
-				errs[i] = writeIfChanged(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data)
+				errs[i] = writeIfChanged(filepath.Join(dir, filepath.FromSlash(files[i].Path)), files[i].Data, &buf)
 			}
 		})
 	}
@@ -73,17 +74,19 @@ func makeDirs(dir string, files []File) error {
 	return nil
 }
 
-// writeIfChanged writes data to path unless path already holds exactly data.
-func writeIfChanged(path string, data []byte) error {
-	if same, err := holds(path, data); err == nil && same {
+// writeIfChanged writes data to path unless path already holds exactly data; buf is scratch
+// space for reading path.
+func writeIfChanged(path string, data []byte, buf *[]byte) error {
+	if same, err := holds(path, data, buf); err == nil && same {
 		return nil
 	}
 	return writeAtomic(path, data)
 }
 
 // holds reports whether the regular file at path has exactly the content data; a file of
-// another size is not read.
-func holds(path string, data []byte) (bool, error) {
+// another size is not read. It reads into *buf, growing it to at most 1 MiB: a fresh buffer per
+// file allocated and zeroed 100 MB to compare the 4,046 files of 10,000 KPIs.
+func holds(path string, data []byte, buf *[]byte) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, err
@@ -93,10 +96,13 @@ func holds(path string, data []byte) (bool, error) {
 	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
 		return false, err
 	}
-	buf := make([]byte, min(len(data), 1<<20))
+	if want := min(len(data), 1<<20); cap(*buf) < want {
+		*buf = make([]byte, want)
+	}
+	b := (*buf)[:cap(*buf)]
 	for rest := data; len(rest) > 0; {
-		n, err := io.ReadFull(f, buf[:min(len(buf), len(rest))])
-		if err != nil || !bytes.Equal(buf[:n], rest[:n]) {
+		n, err := io.ReadFull(f, b[:min(len(b), len(rest))])
+		if err != nil || !bytes.Equal(b[:n], rest[:n]) {
 			return false, err
 		}
 		rest = rest[n:]
