@@ -26,6 +26,10 @@ func (c *checker) settings(s *Settings) {
 	}
 	for _, name := range sortedKeys(s.Rules.Labels) {
 		c.labelName(s.Rules.At("labels"), "labels of rules settings", name)
+		if slices.Contains(kpicSeriesLabels, name) || strings.HasPrefix(name, "alert_") {
+			c.errorf(s.Rules.At("labels"), "label %q in labels of rules settings is one kpic writes on its own series (%s, alert_*), which would hide it; rename it, for example to %q",
+				name, strings.Join(kpicSeriesLabels, ", "), "business_"+name)
+		}
 	}
 	for key, v := range map[string]int{"series_limit": s.Exporter.SeriesLimit, "stale_intervals": s.Exporter.StaleIntervals} {
 		if v < 0 {
@@ -33,6 +37,11 @@ func (c *checker) settings(s *Settings) {
 		}
 	}
 }
+
+// kpicSeriesLabels are the labels of kpic's recorded series besides the reserved ones (kpi:info,
+// kpi:alert:config and the alerts' own); a rules label of the same name would be overwritten on
+// them, and with it the project's scope.
+var kpicSeriesLabels = []string{"owner", "title", "unit", "direction", "forecast", "no_data_from"}
 
 // reservedPrefixes are the name prefixes of the series kpic serve publishes besides the
 // exported gauges; a gauge starting with one could fake or break them.

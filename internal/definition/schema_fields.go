@@ -63,6 +63,17 @@ func seriesNameValue() map[string]any {
 // labelValue is a label name that kpic does not reserve (labelName).
 func labelValue() map[string]any { return labelExcept(reservedLabels) }
 
+// rulesLabelValue is a label of settings.rules.labels: not reserved, and none of the labels
+// kpic writes on its own series (check_misc.go).
+func rulesLabelValue() map[string]any {
+	names := append(append([]string{}, reservedLabels...), kpicSeriesLabels...)
+	return map[string]any{"type": "string", "pattern": labelName.String(), patternMessage: "a label name: letters, digits and _, not starting with a digit",
+		"not": map[string]any{"type": "string", errorMessage: "reserved here: " + joinAnd(names) + ", alert_* and __*", "anyOf": []any{
+			map[string]any{"enum": toAny(names)},
+			map[string]any{"pattern": "^(" + reservedLabelPrefix + "|alert_)"},
+		}}}
+}
+
 // columnLabelValue is a label of a query's result: also not the value column (sqlQuery).
 func columnLabelValue() map[string]any {
 	return labelExcept(append([]string{valueColumn}, reservedLabels...))
@@ -126,7 +137,7 @@ var fieldSpecs = map[string]fieldSpec{
 	"RulesSettings.format":          {doc: "Packaging of the rule files: prometheus, or also for the mimir or thanos ruler.", def: DefaultRulesFormat, value: enumOf(RulesFormats)},
 	"RulesSettings.interval":        {doc: "Evaluation interval of the generated rule groups.", def: DefaultInterval.String()},
 	"RulesSettings.forecast_window": {doc: "How much recent history the forecast extrapolates from.", def: DefaultForecastWindow.String()},
-	"RulesSettings.labels":          {doc: "Labels added to every generated series and selector, so several kpic projects (tenants) can share one Prometheus.", value: labelValue},
+	"RulesSettings.labels":          {doc: "Labels added to every generated series and selector, so several kpic projects (tenants) can share one Prometheus.", value: rulesLabelValue},
 
 	"Alertmanager.slack_api_url_file": {doc: "File Alertmanager reads the Slack webhook URL from.", def: DefaultSlackAPIURLFile},
 	"Alertmanager.group_wait":         {doc: "How long Alertmanager waits to group the first alerts of a KPI; 0s sends at once.", def: "30s"},
