@@ -67,18 +67,21 @@ func grafanaFolder(m *definition.Model) string {
 
 // dashboardConfigMaps are what the Grafana sidecar (k8s-sidecar, as in the grafana Helm chart)
 // loads: ConfigMaps labelled grafana_dashboard, filed by the grafana_folder annotation.
-func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) []object {
-	var out []object
-	for _, d := range boards {
+func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) ([]any, error) {
+	values := make([][]string, len(boards))
+	for i, d := range boards {
+		literal, _ := s.literal(d.json).(string)
+		values[i] = []string{d.name, d.key, literal}
+	}
+	return stamped(func(v ...string) any {
 		labels := appLabels()
 		labels[sidecarLabel] = "1"
-		out = append(out, object{
+		return object{
 			APIVersion: "v1", Kind: "ConfigMap",
-			Metadata: meta{Name: d.name, Labels: labels, Annotations: map[string]string{"grafana_folder": grafanaFolder(m)}},
-			Data:     map[string]any{d.key: s.literal(d.json)},
-		})
-	}
-	return out
+			Metadata: meta{Name: v[0], Labels: labels, Annotations: map[string]string{"grafana_folder": grafanaFolder(m)}},
+			Data:     map[string]any{v[1]: v[2]},
+		}
+	}, values)
 }
 
 // grafanaOperatorOverlay adds a grafana-operator GrafanaDashboard for each dashboard of the
@@ -88,9 +91,13 @@ func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) []
 func grafanaOperatorOverlay(m *definition.Model, boards []dashboard) ([]output.File, error) {
 	const dir = kubeDir + "overlays/grafana-operator/"
 	k := kustomization{APIVersion: kustomizeAPI, Kind: "Kustomization", Resources: []string{"../../base"}}
-	var docs []any
-	for _, d := range boards {
-		docs = append(docs, grafanaDashboard(m, d))
+	values := make([][]string, len(boards))
+	for i, d := range boards {
+		values[i] = []string{d.name, d.key}
+	}
+	docs, err := stamped(func(v ...string) any { return grafanaDashboard(m, dashboard{name: v[0], key: v[1]}) }, values)
+	if err != nil {
+		return nil, err
 	}
 	var out []output.File
 	if len(docs) > 0 {

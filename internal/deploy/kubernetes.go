@@ -24,7 +24,10 @@ func kubernetesFiles(m *definition.Model, in inputs) ([]output.File, error) {
 		"kpic.yaml":               anys(exporterObjects(m)),
 		"alertmanagerconfig.yaml": {alertmanagerConfigObject(m)},
 		"prometheusrules.yaml":    anys(prometheusRules(&rules, in.rules)),
-		"dashboards.yaml":         anys(dashboardConfigMaps(&boards, m, in.dashboards)),
+	}
+	var err error
+	if docs["dashboards.yaml"], err = dashboardConfigMaps(&boards, m, in.dashboards); err != nil {
+		return nil, err
 	}
 	spliced := map[string]*splices{"prometheusrules.yaml": &rules, "dashboards.yaml": &boards}
 	for _, name := range []string{"prometheusrules.yaml", "dashboards.yaml"} {
