@@ -5,10 +5,12 @@ package e2e
 import (
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -156,7 +158,7 @@ func seedProject(t *testing.T, b backend, active, accounts int, plans map[string
 		mustExec(t, b.db, "INSERT INTO accounts (id, active) VALUES ($1, $2)", i, boolInt(i <= active))
 	}
 	id := 0
-	for _, plan := range sortedKeys(plans) {
+	for _, plan := range slices.Sorted(maps.Keys(plans)) {
 		for range plans[plan] {
 			id++
 			mustExec(t, b.db, "INSERT INTO subscriptions (id, plan) VALUES ($1, $2)", id, plan)
@@ -264,7 +266,7 @@ func exact(t *testing.T, base string, projects ...*project) {
 // diffTruth says how got differs from want, or "" when they are equal (values to 1e-12).
 func diffTruth(got, want truth) string {
 	var out []string
-	for _, k := range sortedKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		g, ok := got[k]
 		switch {
 		case !ok:
@@ -273,37 +275,12 @@ func diffTruth(got, want truth) string {
 			out = append(out, fmt.Sprintf("%s is %v, want %v", k, g, want[k]))
 		}
 	}
-	for _, k := range sortedKeys(got) {
+	for _, k := range slices.Sorted(maps.Keys(got)) {
 		if _, ok := want[k]; !ok {
 			out = append(out, k+" should not exist")
 		}
 	}
 	return strings.Join(out, "; ")
-}
-
-// sample is one series of an instant query.
-type sample struct {
-	labels map[string]string
-	value  float64
-}
-
-// vector evaluates an instant query and returns every series.
-func vector(t *testing.T, base, expr string) []sample {
-	t.Helper()
-	var data struct {
-		Result []struct {
-			Metric map[string]string `json:"metric"`
-			Value  [2]any            `json:"value"`
-		} `json:"result"`
-	}
-	if err := getJSON(base, "/api/v1/query?query="+url.QueryEscape(expr), &data); err != nil {
-		t.Fatalf("query %s: %v", expr, err)
-	}
-	out := make([]sample, 0, len(data.Result))
-	for _, r := range data.Result {
-		out = append(out, sample{labels: r.Metric, value: parseValue(t, expr, r.Value[1])})
-	}
-	return out
 }
 
 // point is one step of a range query.
@@ -337,22 +314,3 @@ func rangeQuery(t *testing.T, base, expr string, start, end time.Time) []point {
 }
 
 func unix(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
-
-func parseValue(t *testing.T, expr string, v any) float64 {
-	t.Helper()
-	s, _ := v.(string)
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatalf("query %s: value %q: %v", expr, s, err)
-	}
-	return f
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

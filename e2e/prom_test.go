@@ -61,27 +61,51 @@ func rules(t *testing.T, base string) []ruleGroup {
 // returns none.
 func query(t *testing.T, base, expr string) (value float64, ok bool) {
 	t.Helper()
+	samples := vector(t, base, expr)
+	switch len(samples) {
+	case 0:
+		return 0, false
+	case 1:
+		return samples[0].value, true
+	}
+	t.Fatalf("query %s: %d series, want one", expr, len(samples))
+	return 0, false
+}
+
+// sample is one series of an instant query.
+type sample struct {
+	labels map[string]string
+	value  float64
+}
+
+// vector evaluates an instant query and returns every series.
+func vector(t *testing.T, base, expr string) []sample {
+	t.Helper()
 	var data struct {
 		Result []struct {
-			Value [2]any `json:"value"`
+			Metric map[string]string `json:"metric"`
+			Value  [2]any            `json:"value"`
 		} `json:"result"`
 	}
 	if err := getJSON(base, "/api/v1/query?query="+url.QueryEscape(expr), &data); err != nil {
 		t.Fatalf("query %s: %v", expr, err)
 	}
-	switch len(data.Result) {
-	case 0:
-		return 0, false
-	case 1:
-	default:
-		t.Fatalf("query %s: %d series, want one", expr, len(data.Result))
+	out := make([]sample, 0, len(data.Result))
+	for _, r := range data.Result {
+		out = append(out, sample{labels: r.Metric, value: parseValue(t, expr, r.Value[1])})
 	}
-	s, _ := data.Result[0].Value[1].(string)
-	v, err := strconv.ParseFloat(s, 64)
+	return out
+}
+
+// parseValue reads a sample value of the Prometheus API, a number in a string.
+func parseValue(t *testing.T, expr string, v any) float64 {
+	t.Helper()
+	s, _ := v.(string)
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		t.Fatalf("query %s: value %q: %v", expr, s, err)
 	}
-	return v, true
+	return f
 }
 
 // eventually polls cond every 500ms until it returns "" (done) or timeout passes; then it fails

@@ -20,11 +20,7 @@ func BenchmarkBuild10000KPIs(b *testing.B) {
 	dir, _ := definitions10000(b)
 	var files []output.File
 	for b.Loop() {
-		m := mustLoad(b, dir)
-		var err error
-		if files, err = compile(m, dir); err != nil {
-			b.Fatal(err)
-		}
+		files = loadCompile(b, dir)
 		if err := output.Write(b.TempDir(), files); err != nil {
 			b.Fatal(err)
 		}
@@ -38,11 +34,7 @@ func BenchmarkLoadCompile10000KPIs(b *testing.B) {
 	dir, _ := definitions10000(b)
 	var files []output.File
 	for b.Loop() {
-		m := mustLoad(b, dir)
-		var err error
-		if files, err = compile(m, dir); err != nil {
-			b.Fatal(err)
-		}
+		files = loadCompile(b, dir)
 	}
 	reportSizes(b, files)
 }
@@ -52,18 +44,12 @@ func BenchmarkLoadCompile10000KPIs(b *testing.B) {
 // compared. The first build happens before the timed loop.
 func BenchmarkRebuild10000KPIs(b *testing.B) {
 	dir, out := definitions10000(b)
-	files, err := compile(mustLoad(b, dir), dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	files := loadCompile(b, dir)
 	if err := output.Write(out, files); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		m := mustLoad(b, dir)
-		if files, err = compile(m, dir); err != nil {
-			b.Fatal(err)
-		}
+		files = loadCompile(b, dir)
 		if err := output.Write(out, files); err != nil {
 			b.Fatal(err)
 		}
@@ -114,6 +100,16 @@ func definitions10000(b *testing.B) (dir, out string) {
 	}
 	b.ReportAllocs()
 	return dir, b.TempDir()
+}
+
+// loadCompile loads the folder and runs every compiler, as kpic build does before writing.
+func loadCompile(b *testing.B, dir string) []output.File {
+	b.Helper()
+	files, err := compile(mustLoad(b, dir), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return files
 }
 
 func mustLoad(b *testing.B, dir string) *definition.Model {

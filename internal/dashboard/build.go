@@ -6,16 +6,14 @@ package dashboard
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/grafana-tools/sdk"
 
 	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/output"
+	"github.com/kpic/kpic/internal/parallel"
 )
 
 // Paths of the generated files, relative to the output root.
@@ -64,7 +62,7 @@ func renderAll(boards []boardJob) ([]output.File, error) {
 	files := make([]output.File, len(boards), len(boards)+1)
 	errs := make([]error, len(boards))
 	r := newRenderer()
-	each(len(boards), func(i int) {
+	parallel.Each(len(boards), func(i int) {
 		data, err := r.render(boards[i].board())
 		if err != nil {
 			errs[i] = fmt.Errorf("dashboard %s: %w", boards[i].path, err)
@@ -72,18 +70,4 @@ func renderAll(boards []boardJob) ([]output.File, error) {
 		files[i] = output.File{Path: boards[i].path, Data: data}
 	})
 	return files, errors.Join(errs...)
-}
-
-// each calls f(0) to f(n-1) on every core and returns when all returned.
-func each(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/grafana-tools/sdk"
 
 	"github.com/kpic/kpic/internal/definition"
+	"github.com/kpic/kpic/internal/parallel"
 )
 
 // model is the spec model with the groupings the dashboards need, built once per build: with
@@ -44,7 +45,7 @@ func index(m *definition.Model) *model {
 	}
 	// Every KPI's tile, built on every core before the boards, which then only read the model.
 	stats := make([]*sdk.Panel, len(m.KPIs))
-	each(len(m.KPIs), func(i int) {
+	parallel.Each(len(m.KPIs), func(i int) {
 		stats[i] = kpiStat(ix, m.KPIs[i])
 		share(*stats[i].CustomPanel)
 	})

@@ -26,9 +26,9 @@ func (c *checker) settings(s *Settings) {
 	}
 	for _, name := range sortedKeys(s.Rules.Labels) {
 		c.labelName(s.Rules.At("labels"), "labels of rules settings", name)
-		if slices.Contains(kpicSeriesLabels, name) || strings.HasPrefix(name, "alert_") {
-			c.errorf(s.Rules.At("labels"), "label %q in labels of rules settings is one kpic writes on its own series (%s, alert_*), which would hide it; rename it, for example to %q",
-				name, strings.Join(kpicSeriesLabels, ", "), "business_"+name)
+		if slices.Contains(kpicSeriesLabels, name) || strings.HasPrefix(name, kpicSeriesLabelPrefix) {
+			c.errorf(s.Rules.At("labels"), "label %q in labels of rules settings is one kpic writes on its own series (%s, %s*), which would hide it; rename it, for example to %q",
+				name, strings.Join(kpicSeriesLabels, ", "), kpicSeriesLabelPrefix, "business_"+name)
 		}
 	}
 	for key, v := range map[string]int{"series_limit": s.Exporter.SeriesLimit, "stale_intervals": s.Exporter.StaleIntervals} {
@@ -42,6 +42,9 @@ func (c *checker) settings(s *Settings) {
 // kpi:alert:config and the alerts' own); a rules label of the same name would be overwritten on
 // them, and with it the project's scope.
 var kpicSeriesLabels = []string{"owner", "title", "unit", "direction", "forecast", "no_data_from"}
+
+// kpicSeriesLabelPrefix starts the labels kpi:alert:config carries for the alerts' annotations.
+const kpicSeriesLabelPrefix = "alert_"
 
 // reservedPrefixes are the name prefixes of the series kpic serve publishes besides the
 // exported gauges; a gauge starting with one could fake or break them.

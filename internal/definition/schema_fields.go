@@ -2,6 +2,7 @@ package definition
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -66,12 +67,7 @@ func labelValue() map[string]any { return labelExcept(reservedLabels) }
 // rulesLabelValue is a label of settings.rules.labels: not reserved, and none of the labels
 // kpic writes on its own series (check_misc.go).
 func rulesLabelValue() map[string]any {
-	names := append(append([]string{}, reservedLabels...), kpicSeriesLabels...)
-	return map[string]any{"type": "string", "pattern": labelName.String(), patternMessage: "a label name: letters, digits and _, not starting with a digit",
-		"not": map[string]any{"type": "string", errorMessage: "reserved here: " + joinAnd(names) + ", alert_* and __*", "anyOf": []any{
-			map[string]any{"enum": toAny(names)},
-			map[string]any{"pattern": "^(" + reservedLabelPrefix + "|alert_)"},
-		}}}
+	return labelExcept(slices.Concat(reservedLabels, kpicSeriesLabels), kpicSeriesLabelPrefix)
 }
 
 // columnLabelValue is a label of a query's result: also not the value column (sqlQuery).
@@ -79,11 +75,18 @@ func columnLabelValue() map[string]any {
 	return labelExcept(append([]string{valueColumn}, reservedLabels...))
 }
 
-func labelExcept(names []string) map[string]any {
+func labelExcept(names []string, prefixes ...string) map[string]any {
+	reserved, pattern := joinAnd(names), "^"+reservedLabelPrefix
+	if len(prefixes) > 0 {
+		for _, p := range prefixes {
+			reserved += ", " + p + "*"
+		}
+		pattern = "^(" + strings.Join(append([]string{reservedLabelPrefix}, prefixes...), "|") + ")"
+	}
 	return map[string]any{"type": "string", "pattern": labelName.String(), patternMessage: "a label name: letters, digits and _, not starting with a digit",
-		"not": map[string]any{"type": "string", errorMessage: "reserved here: " + joinAnd(names) + " and __*", "anyOf": []any{
+		"not": map[string]any{"type": "string", errorMessage: "reserved here: " + reserved + " and __*", "anyOf": []any{
 			map[string]any{"enum": toAny(names)},
-			map[string]any{"pattern": "^" + reservedLabelPrefix},
+			map[string]any{"pattern": pattern},
 		}}}
 }
 

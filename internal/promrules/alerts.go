@@ -177,7 +177,7 @@ func noDataAlert(m *definition.Model, p partition) rulefmt.Rule {
 // alert is one alerting rule with the labels and links every KPI alert carries.
 func alert(m *definition.Model, p partition, name, severity, expr string, notes map[string]string) rulefmt.Rule {
 	if p.runbook {
-		notes["runbook_url"] = runbookTemplate(m)
+		notes["runbook_url"] = runbookTemplate
 	}
 	if u := m.DashboardURL("KPI"); u != "" {
 		notes["dashboard_url"] = dashboardTemplate(m)

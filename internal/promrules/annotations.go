@@ -15,10 +15,8 @@ import (
 
 // titleLookup is a template prefix setting $title (the KPI's title, or its name), $dir (its
 // direction) and $unit.
-func titleLookup(*definition.Model) string {
-	return `{{ $title := $labels.kpi }}{{ with $labels.alert_title }}{{ $title = . }}{{ end }}` +
-		`{{ $dir := "higher" }}{{ with $labels.alert_direction }}{{ $dir = . }}{{ end }}{{ $unit := $labels.alert_unit }}`
-}
+const titleLookup = `{{ $title := $labels.kpi }}{{ with $labels.alert_title }}{{ $title = . }}{{ end }}` +
+	`{{ $dir := "higher" }}{{ with $labels.alert_direction }}{{ $dir = . }}{{ end }}{{ $unit := $labels.alert_unit }}`
 
 // find is a template pipeline giving the PromQL that selects the alert's KPI's series of
 // each name, joined by or: printf "kpi:target{kpi=%q,tenant=\"acme\"}" $kpi.
@@ -41,7 +39,7 @@ func queried(m *definition.Model, names ...string) string {
 }
 
 // endLookup sets $end to the last day of the KPI's objective.
-func endLookup(*definition.Model) string { return `{{ $end := $labels.alert_period_end }}` }
+const endLookup = `{{ $end := $labels.alert_period_end }}`
 
 // side says which way a value misses: below when higher is better, above when lower is.
 const side = `{{ if eq $dir "lower" }}above{{ else }}below{{ end }}`
@@ -49,8 +47,8 @@ const side = `{{ if eq $dir "lower" }}above{{ else }}below{{ end }}`
 // offTargetNotes describe a missed target; $value is the KPI's value (the alert keeps it).
 func offTargetNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup(m) + "{{ $title }} is off target",
-		"description": titleLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
+		"summary": titleLookup + "{{ $title }} is off target",
+		"description": titleLookup + "{{ $title }} is " + format("$value") + ", " + side +
 			" today's target of " + queried(m, SeriesTarget) + ".",
 	}
 }
@@ -58,8 +56,8 @@ func offTargetNotes(m *definition.Model, p partition) map[string]string {
 // criticalNotes describe a crossed critical bound, with the target for scale.
 func criticalNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup(m) + "{{ $title }} is critical",
-		"description": titleLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
+		"summary": titleLookup + "{{ $title }} is critical",
+		"description": titleLookup + "{{ $title }} is " + format("$value") + ", " + side +
 			" the critical bound of " + queried(m, SeriesCritical) + " (today's target: " + queried(m, SeriesTarget) + ").",
 	}
 }
@@ -67,8 +65,8 @@ func criticalNotes(m *definition.Model, p partition) map[string]string {
 // atRiskNotes describe a forecast that misses the final target; $value is the forecast.
 func atRiskNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup(m) + endLookup(m) + "{{ $title }} is at risk of missing its target by {{ $end }}",
-		"description": titleLookup(m) + endLookup(m) + "{{ $title }} is forecast to reach " + format("$value") + " by {{ $end }}, " +
+		"summary": titleLookup + endLookup + "{{ $title }} is at risk of missing its target by {{ $end }}",
+		"description": titleLookup + endLookup + "{{ $title }} is forecast to reach " + format("$value") + " by {{ $end }}, " +
 			side + " the final target of " + queried(m, seriesFinal, SeriesTarget) + ".",
 	}
 }
@@ -76,14 +74,14 @@ func atRiskNotes(m *definition.Model, p partition) map[string]string {
 // noDataNotes say where silence comes from, since nothing else will.
 func noDataNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup(m) + "{{ $title }} has no data",
-		"description": titleLookup(m) + "No value of {{ $title }} for " + p.wait.String() +
+		"summary": titleLookup + "{{ $title }} has no data",
+		"description": titleLookup + "No value of {{ $title }} for " + p.wait.String() +
 			": a series it is computed from stopped arriving; check kpic serve, its sources and the metrics the KPI reads.",
 	}
 }
 
 // runbookTemplate is the KPI's alert.runbook.
-func runbookTemplate(*definition.Model) string { return "{{ $labels.alert_runbook }}" }
+const runbookTemplate = "{{ $labels.alert_runbook }}"
 
 // dashboardTemplate links to the KPI's detail dashboard.
 func dashboardTemplate(m *definition.Model) string {
