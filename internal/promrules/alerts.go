@@ -130,7 +130,8 @@ func config(m *definition.Model, p partition, extra ...string) string {
 // drops them from the alert. Prometheus expands the annotations of every pending and firing
 // alert at every evaluation; reading these as labels instead of with a template query each
 // saves several queries per alert and evaluation.
-var annotationLabels = []string{"alert_title", "alert_direction", "alert_unit", "alert_period_end", "alert_runbook"}
+var annotationLabels = []string{"alert_title", "alert_direction", "alert_unit", "alert_period_end", "alert_runbook",
+	"alert_target", "alert_critical", "alert_final"}
 
 // labelled gives x (series of kpi:value's labels) the alert labels objective and team of its
 // KPI and its annotationLabels, keeping x's value, for the KPIs of the partition.

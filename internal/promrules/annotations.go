@@ -7,16 +7,17 @@ import (
 	"github.com/kpic/kpic/internal/definition"
 )
 
-// The annotations of the shared alerts are Prometheus templates over the alert's series,
-// which carries its KPI's title, direction, unit, objective end and runbook as labels (see
-// annotationLabels); only the target and critical bound, which change with time, are looked up
-// at alert time, on kpi:target and kpi:critical. Values are formatted as the KPI's unit says.
+// The annotations of the shared alerts are Prometheus templates over the alert's series, which
+// carries what they say as labels of its KPI (see annotationLabels): its title, direction,
+// unit, objective end, runbook, critical bound, final target and, when it is fixed, its target.
+// Only a ramp's target, which changes with time, is looked up at alert time on kpi:target.
+// Prometheus parses and expands every annotation of every pending and firing alert at each
+// evaluation, so the templates are kept short. Values are formatted as the KPI's unit says.
 // User text (titles, runbook URLs) arrives as data and is never parsed as a template.
 
-// titleLookup is a template prefix setting $title (the KPI's title, or its name), $dir (its
-// direction) and $unit.
-const titleLookup = `{{ $title := $labels.kpi }}{{ with $labels.alert_title }}{{ $title = . }}{{ end }}` +
-	`{{ $dir := "higher" }}{{ with $labels.alert_direction }}{{ $dir = . }}{{ end }}{{ $unit := $labels.alert_unit }}`
+// titleLookup is a template prefix setting $title (the KPI's title, or its name: validation
+// fills alert_title with one of them), $dir (its direction) and $unit.
+const titleLookup = `{{ $title := $labels.alert_title }}{{ $dir := $labels.alert_direction }}{{ $unit := $labels.alert_unit }}`
 
 // find is a template pipeline giving the PromQL that selects the alert's KPI's series of
 // each name, joined by or: printf "kpi:target{kpi=%q,tenant=\"acme\"}" $kpi.
@@ -33,10 +34,15 @@ func find(m *definition.Model, names ...string) string {
 	return "(printf " + strconv.Quote(strings.Join(sels, " or ")) + " " + strings.Join(args, " ") + ")"
 }
 
-// queried fetches the alert's KPI's series at alert time and formats it in the unit.
-func queried(m *definition.Model, names ...string) string {
-	return "{{ with query " + find(m, names...) + " }}" + format(". | first | value") + "{{ end }}"
+// targetLookup sets $target to today's target: the alert_target label of a fixed target, or
+// for a ramp kpi:target queried at alert time.
+func targetLookup(m *definition.Model) string {
+	return "{{ $target := $labels.alert_target }}{{ if not $target }}{{ with query " + find(m, SeriesTarget) +
+		" }}{{ $target = . | first | value }}{{ end }}{{ end }}"
 }
+
+// shown formats the template variable v in the KPI's unit, nothing when v is empty.
+func shown(v string) string { return "{{ with " + v + " }}" + format(".") + "{{ end }}" }
 
 // endLookup sets $end to the last day of the KPI's objective.
 const endLookup = `{{ $end := $labels.alert_period_end }}`
@@ -48,8 +54,8 @@ const side = `{{ if eq $dir "lower" }}above{{ else }}below{{ end }}`
 func offTargetNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
 		"summary": titleLookup + "{{ $title }} is off target",
-		"description": titleLookup + "{{ $title }} is " + format("$value") + ", " + side +
-			" today's target of " + queried(m, SeriesTarget) + ".",
+		"description": titleLookup + targetLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
+			" today's target of " + shown("$target") + ".",
 	}
 }
 
@@ -57,8 +63,8 @@ func offTargetNotes(m *definition.Model, p partition) map[string]string {
 func criticalNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
 		"summary": titleLookup + "{{ $title }} is critical",
-		"description": titleLookup + "{{ $title }} is " + format("$value") + ", " + side +
-			" the critical bound of " + queried(m, SeriesCritical) + " (today's target: " + queried(m, SeriesTarget) + ").",
+		"description": titleLookup + targetLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
+			" the critical bound of " + shown("$labels.alert_critical") + " (today's target: " + shown("$target") + ").",
 	}
 }
 
@@ -67,7 +73,7 @@ func atRiskNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
 		"summary": titleLookup + endLookup + "{{ $title }} is at risk of missing its target by {{ $end }}",
 		"description": titleLookup + endLookup + "{{ $title }} is forecast to reach " + format("$value") + " by {{ $end }}, " +
-			side + " the final target of " + queried(m, seriesFinal, SeriesTarget) + ".",
+			side + " the final target of " + shown("$labels.alert_final") + ".",
 	}
 }
 

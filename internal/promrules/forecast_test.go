@@ -15,9 +15,10 @@ func TestForecastWaitsForHalfTheWindowAtAnyInterval(t *testing.T) {
 		trend            time.Duration
 		want             string
 	}{
-		{"a week of 30s evaluations reads a 5m trend and needs half a week of it", 7 * 24 * time.Hour, 30 * time.Second, 5 * time.Minute, ">= 1008"},
-		{"a week of 1m evaluations needs the same half week", 7 * 24 * time.Hour, time.Minute, 5 * time.Minute, ">= 1008"},
-		{"a week of 10m evaluations samples the trend every 10m", 7 * 24 * time.Hour, 10 * time.Minute, 10 * time.Minute, ">= 504"},
+		{"a week of 30s evaluations reads an hourly trend and needs half a week of it", 7 * 24 * time.Hour, 30 * time.Second, time.Hour, ">= 84"},
+		{"a week of 1m evaluations needs the same half week", 7 * 24 * time.Hour, time.Minute, time.Hour, ">= 84"},
+		{"a day of 1m evaluations samples the trend every 9m", 24 * time.Hour, time.Minute, 514 * time.Second, ">= 85"},
+		{"a day of 10m evaluations samples the trend every 10m", 24 * time.Hour, 10 * time.Minute, 10 * time.Minute, ">= 72"},
 		{"an odd count rounds up", 3 * time.Hour, time.Hour, time.Hour, ">= 2"},
 		{"a trend always needs two samples", time.Hour, time.Hour, time.Hour, ">= 2"},
 	}

@@ -14,29 +14,86 @@ import (
 // must load into either.
 const MaxRulesPerGroup = 20
 
-// GroupPrefix starts the name of a KPI's group: kpi:<name>, or kpi:<a>+<b> for KPIs built on
-// one another, which share a group so that Prometheus evaluates the inputs first.
+// GroupPrefix starts the name of a group of KPIs evaluated on their own: kpi:<name>, or
+// kpi:<a>+<b> for KPIs built on one another, which share a group so that Prometheus evaluates
+// the inputs first.
 const GroupPrefix = "kpi:"
 
-// kpiGroups compiles the groups of every KPI, keyed by the objective whose file holds them. A
-// group holds one KPI, or a set of KPIs whose values read one another's kpi:value, in
-// dependency order. It is named after its KPIs, so adding, removing or reordering other KPIs
-// never renames or refills it.
-func kpiGroups(m *definition.Model) (map[string][]rulefmt.RuleGroup, error) {
-	out := map[string][]rulefmt.RuleGroup{}
+// ObjectivePrefix starts the name of an objective's group, objective:<name>: its period, the
+// values of its KPIs computed from kpic's gauges, and all its KPIs' constants, each series name
+// in one rule whose expression has one line (a leg) per KPI.
+const ObjectivePrefix = "objective:"
+
+// layout is where each KPI's rules go: the legs its objective's group fuses, and the groups of
+// KPIs evaluated on their own (keyed by the objective whose file holds them).
+type layout struct {
+	legs map[string][]leg // by objective, in KPI name order
+	own  map[string][]rulefmt.RuleGroup
+}
+
+// kpiLayout places every KPI. A KPI whose value kpic generates from its gauges (query, metric,
+// ratio and growth KPIs) and that reads no other KPI's kpi:value is a leg of its objective's
+// kpi:value rule: Prometheus pays a fixed cost per rule of each evaluation, whatever the rule
+// computes, and a rule per KPI made 1,000 KPIs cost seconds per cycle. An expr KPI is a rule of
+// its own, so that user-written PromQL failing at evaluation (a many-to-many match, say) takes
+// no other KPI's value down; KPIs whose values read one another share a group, in dependency
+// order. Constants are always legs: they depend on nothing. Nothing is placed by position, so
+// adding, removing or reordering other KPIs never moves a KPI to another group or rule.
+func kpiLayout(m *definition.Model) (layout, error) {
+	l := layout{legs: map[string][]leg{}, own: map[string][]rulefmt.RuleGroup{}}
 	for _, set := range dependencySets(m) {
+		if len(set) == 1 && set[0].Kind != definition.KindExpr {
+			k := set[0]
+			value, err := valueExpr(m, k)
+			if err != nil {
+				return l, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
+			}
+			l.legs[k.Objective] = append(l.legs[k.Objective], leg{k.Name, SeriesValue, withKPI(k.Name, value)})
+			continue
+		}
 		var rules [][]rulefmt.Rule
 		for _, k := range set {
-			r, err := kpiRecordings(m, k)
+			value, err := valueExpr(m, k)
 			if err != nil {
-				return nil, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
+				return l, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
 			}
-			rules = append(rules, r)
+			rules = append(rules, []rulefmt.Rule{{Record: SeriesValue, Expr: value, Labels: ruleLabels(m, map[string]string{"kpi": k.Name})}})
 		}
 		objective := firstByName(set).Objective
-		out[objective] = append(out[objective], pack(m, set, rules)...)
+		l.own[objective] = append(l.own[objective], pack(m, set, rules)...)
 	}
-	return out, nil
+	for _, k := range m.KPIs {
+		o := m.Objective(k.Objective)
+		if o == nil {
+			return l, fmt.Errorf("promrules: kpi %s: unknown objective %q", k.Name, k.Objective)
+		}
+		l.legs[k.Objective] = append(l.legs[k.Objective], constantLegs(m, o, k)...)
+	}
+	return l, nil
+}
+
+// objectiveGroup holds an objective's period as series the shared rules join on, then one rule
+// per recorded series fusing its KPIs' legs, sorted by KPI so that a KPI added or removed
+// changes one line of each. The kpi:value rule comes first; the constants need nothing of it.
+func objectiveGroup(m *definition.Model, o *definition.Objective, legs []leg) rulefmt.RuleGroup {
+	own := map[string]string{"objective": o.Name}
+	g := rulefmt.RuleGroup{Name: ObjectivePrefix + o.Name, Interval: m.Settings.Rules.Interval, Rules: []rulefmt.Rule{
+		{Record: seriesPeriodStart, Expr: "vector(" + unix(o.Period.StartTime().Unix()) + ")", Labels: ruleLabels(m, own)},
+		{Record: seriesPeriodEnd, Expr: "vector(" + unix(o.Period.EndTime().Unix()) + ")", Labels: ruleLabels(m, own)},
+	}}
+	slices.SortStableFunc(legs, func(a, b leg) int { return strings.Compare(a.kpi, b.kpi) })
+	for _, record := range append([]string{SeriesValue}, constantRecords...) {
+		var exprs []string
+		for _, l := range legs {
+			if l.record == record {
+				exprs = append(exprs, l.expr)
+			}
+		}
+		if len(exprs) > 0 {
+			g.Rules = append(g.Rules, rulefmt.Rule{Record: record, Expr: strings.Join(exprs, "\nor "), Labels: ruleLabels(m, nil)})
+		}
+	}
+	return g
 }
 
 // pack lays a dependency set into one group, or, beyond MaxRulesPerGroup rules, into

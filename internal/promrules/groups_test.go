@@ -2,6 +2,7 @@ package promrules
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -43,17 +44,59 @@ func generatedModel(n int) *definition.Model {
 	return m
 }
 
+// legKPI finds the KPI of one leg of a fused rule: label_replace(..., "kpi", "<name>", "", "")
+// or absent(kpic:literal{...kpi="<name>"...}).
+var legKPI = regexp.MustCompile(`"kpi", "([^"]+)", "", ""\)$|^absent\(kpic:literal\{(?:[^}]*,)?kpi="([^"]+)"`)
+
+// rulesByKPI lists every rule or leg of a rule that computes a series of one KPI, as
+// "<record> <kpi>", with the file, group and text that hold it; the shared rules are keyed
+// "<group> <name> #<index>".
+func rulesByKPI(t *testing.T, files []RuleFile) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, f := range files {
+		for _, g := range f.Groups {
+			for i, r := range g.Rules {
+				where := fmt.Sprintf("%s %s", f.Path, g.Name)
+				if kpi := r.Labels["kpi"]; kpi != "" {
+					out[r.Record+" "+kpi] = fmt.Sprintf("%s %s", where, r.Expr)
+					continue
+				}
+				if !strings.HasPrefix(g.Name, ObjectivePrefix) || !strings.HasPrefix(r.Record, "kpi:") {
+					out[fmt.Sprintf("%s %s #%d", g.Name, r.Record+r.Alert, i)] = fmt.Sprintf("%s %s %v %v", where, r.Expr, r.For, r.Annotations)
+					continue
+				}
+				for _, l := range strings.Split(r.Expr, "\nor ") {
+					m := legKPI.FindStringSubmatch(l)
+					if m == nil {
+						t.Fatalf("%s: leg of %s names no KPI: %s", g.Name, r.Record, l)
+					}
+					id := r.Record + " " + m[1] + m[2]
+					if _, dup := out[id]; dup {
+						t.Errorf("%s is computed twice", id)
+					}
+					out[id] = fmt.Sprintf("%s %s", where, l)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // TestGroupsFitMimirsLimit checks the group layout on many KPIs: at most MaxRulesPerGroup rules,
-// unique names, every KPI in a group of its own named after it, the shared groups naming no KPI.
+// unique names, every KPI's constants and (but for expr KPIs) value in its objective's group,
+// an expr KPI's value in a group of its own named after it.
 func TestGroupsFitMimirsLimit(t *testing.T) {
-	files, err := Groups(generatedModel(300))
+	m := generatedModel(300)
+	files, err := Groups(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := map[string]bool{}
-	groupOf := map[string]string{}
+	groups := 0
 	for _, f := range files {
 		for _, g := range f.Groups {
+			groups++
 			if names[g.Name] {
 				t.Errorf("group name %q is used twice", g.Name)
 			}
@@ -61,47 +104,45 @@ func TestGroupsFitMimirsLimit(t *testing.T) {
 			if len(g.Rules) > MaxRulesPerGroup || len(g.Rules) == 0 {
 				t.Errorf("group %s has %d rules", g.Name, len(g.Rules))
 			}
-			for _, r := range g.Rules {
-				kpi, ok := r.Labels["kpi"]
-				if !ok {
-					continue
-				}
-				if g.Name != GroupPrefix+kpi {
-					t.Errorf("kpi %s has a rule in group %s", kpi, g.Name)
-				}
-				groupOf[kpi] = g.Name
+		}
+	}
+	placed := rulesByKPI(t, files)
+	for _, k := range m.KPIs {
+		for _, record := range []string{SeriesValue, SeriesTarget, SeriesInfo} {
+			where, ok := placed[record+" "+k.Name]
+			if !ok {
+				t.Errorf("no %s for kpi %s", record, k.Name)
+				continue
+			}
+			group := ObjectivePrefix + k.Objective
+			if record == SeriesValue && k.Kind == definition.KindExpr {
+				group = GroupPrefix + k.Name
+			}
+			if want := Dir + k.Objective + ".rules.yml " + group + " "; !strings.HasPrefix(where, want) {
+				t.Errorf("%s of kpi %s is in %s, want %s", record, k.Name, where, want)
 			}
 		}
 	}
-	if len(groupOf) != 300 {
-		t.Errorf("rules cover %d KPIs, want 300", len(groupOf))
+	// 31 objectives, 60 expr KPIs, the shared groups and alerts: the group count no longer
+	// grows with every KPI, which is what keeps Prometheus' fixed cost per group and rule low.
+	if want := 31 + 60 + 2 + len(partitions(m)); groups != want {
+		t.Errorf("%d groups, want %d", groups, want)
 	}
 }
 
-// placement maps every rule to the file and group that hold it, and its text.
+// placement maps every rule, or leg of a fused rule, to the file and group that hold it, and
+// its text.
 func placement(t *testing.T, m *definition.Model) map[string]string {
 	t.Helper()
 	files, err := Groups(m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
-	for _, f := range files {
-		for _, g := range f.Groups {
-			for i, r := range g.Rules {
-				id := fmt.Sprintf("%s %s %v", r.Record+r.Alert, r.Labels["kpi"], r.Labels)
-				if r.Labels["kpi"] == "" {
-					id = fmt.Sprintf("%s %s #%d", g.Name, r.Record+r.Alert, i)
-				}
-				out[id] = fmt.Sprintf("%s %s %s %v %v", f.Path, g.Name, r.Expr, r.For, r.Annotations)
-			}
-		}
-	}
-	return out
+	return rulesByKPI(t, files)
 }
 
 // TestChangingOtherKPIsMovesNoRule adds a KPI first in the definitions, removes one and
-// reorders them: every other rule stays in its file and group, unchanged.
+// reorders them: every other KPI's rules and legs stay in their file, group and rule, unchanged.
 func TestChangingOtherKPIsMovesNoRule(t *testing.T) {
 	base := generatedModel(40)
 	before := placement(t, base)
@@ -123,7 +164,7 @@ func TestChangingOtherKPIsMovesNoRule(t *testing.T) {
 			for id, was := range before {
 				now, ok := after[id]
 				if !ok {
-					if !strings.Contains(id, " kpi_0 ") {
+					if !strings.HasSuffix(id, " kpi_0") {
 						t.Errorf("rule %s is gone", id)
 					}
 					continue
@@ -136,7 +177,31 @@ func TestChangingOtherKPIsMovesNoRule(t *testing.T) {
 	}
 }
 
-// TestRuleSelection checks which rules of its own a KPI gets, by its settings.
+// recordsOf lists the series recorded for the first KPI of m, value first.
+func recordsOf(t *testing.T, m *definition.Model) []string {
+	t.Helper()
+	l, err := kpiLayout(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := m.KPIs[0]
+	var out []string
+	for _, g := range l.own[k.Objective] {
+		for _, r := range g.Rules {
+			if r.Labels["kpi"] == k.Name {
+				out = append(out, r.Record)
+			}
+		}
+	}
+	for _, lg := range l.legs[k.Objective] {
+		if lg.kpi == k.Name {
+			out = append(out, lg.record)
+		}
+	}
+	return out
+}
+
+// TestRuleSelection checks which series a KPI gets recorded, by its settings.
 func TestRuleSelection(t *testing.T) {
 	off := false
 	tests := []struct {
@@ -157,17 +222,15 @@ func TestRuleSelection(t *testing.T) {
 		}, []string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig, seriesInputsAbsent}},
 		{"alert.forecast false is told to the shared KPIAtRisk", func(k *definition.KPI) { k.Alert.Forecast = &off },
 			[]string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig}},
+		{"an expr KPI has its value in a group of its own", func(k *definition.KPI) { k.Kind, k.Expr = definition.KindExpr, "sum(up)" },
+			[]string{SeriesValue, SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := testModel()
 			m.KPIs = m.KPIs[:1]
 			tt.change(m.KPIs[0])
-			r, err := kpiRecordings(m, m.KPIs[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := ruleNames(r); fmt.Sprint(got) != fmt.Sprint(tt.records) {
+			if got := recordsOf(t, m); fmt.Sprint(got) != fmt.Sprint(tt.records) {
 				t.Errorf("recordings %v, want %v", got, tt.records)
 			}
 		})

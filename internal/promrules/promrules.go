@@ -38,17 +38,16 @@ type RuleFile struct {
 // the objective's own group, the shared recordings and the shared alerts, sorted by path. Within
 // a file groups are sorted by name, so the order of the definitions never moves a rule.
 func Groups(m *definition.Model) ([]RuleFile, error) {
-	perKPI, err := kpiGroups(m)
+	l, err := kpiLayout(m)
 	if err != nil {
 		return nil, err
 	}
 	var out []RuleFile
 	for _, o := range m.Objectives {
-		groups := perKPI[o.Name]
-		if len(groups) == 0 {
+		if len(l.legs[o.Name]) == 0 {
 			continue
 		}
-		groups = append(groups, objectiveGroup(m, o))
+		groups := append(l.own[o.Name], objectiveGroup(m, o, l.legs[o.Name]))
 		slices.SortFunc(groups, func(a, b rulefmt.RuleGroup) int { return cmp.Compare(a.Name, b.Name) })
 		out = append(out, RuleFile{Objective: o.Name, Path: Dir + o.Name + ".rules.yml", Groups: groups})
 	}

@@ -1,10 +1,12 @@
 package promrules
 
 import (
-	"fmt"
+	"cmp"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
-	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/kpic/kpic/internal/definition"
 )
@@ -40,38 +42,60 @@ const (
 	seriesPeriodEnd   = "objective:period:end"
 )
 
-// kpiRecordings are the rules that differ between KPIs, in evaluation order: its value, its
-// constants and the alert tuning the shared rules join on.
-func kpiRecordings(m *definition.Model, k *definition.KPI) ([]rulefmt.Rule, error) {
-	value, err := valueExpr(m, k)
-	if err != nil {
-		return nil, err
+// leg is one KPI's part of a recording that the rule of its objective's group fuses with the
+// other KPIs' legs (joined by or): PromQL whose series carry the KPI's kpi label.
+type leg struct{ kpi, record, expr string }
+
+// literal is a series of value 1 with exactly the given labels: absent() of a series that never
+// exists returns its equality matchers as labels, which one index lookup finds empty, where a
+// chain of label_replace calls would compile a regular expression per label at every evaluation.
+// kpic:literal is a name no exporter or rule writes (kpic records kpi: and objective: names only).
+func literal(labels map[string]string) string {
+	var b strings.Builder
+	b.WriteString(seriesLiteral + "{")
+	for i, k := range slices.Sorted(maps.Keys(labels)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(k + "=" + strconv.Quote(labels[k]))
 	}
-	o := m.Objective(k.Objective)
-	if o == nil {
-		return nil, fmt.Errorf("unknown objective %q", k.Objective)
-	}
-	rec := func(name, expr string, labels map[string]string) rulefmt.Rule {
-		return rulefmt.Rule{Record: name, Expr: expr, Labels: ruleLabels(m, labels)}
-	}
-	own := map[string]string{"kpi": k.Name}
-	out := []rulefmt.Rule{rec(SeriesValue, value, own), rec(SeriesTarget, targetExpr(o, k.Target), own)}
+	return "absent(" + b.String() + "})"
+}
+
+// seriesLiteral is the series literal's absent() looks for; it never exists.
+const seriesLiteral = "kpic:literal"
+
+// withKPI gives a KPI's value the kpi label, as a leg of the objective's kpi:value rule.
+func withKPI(kpi, expr string) string {
+	return "label_replace(" + expr + ", \"kpi\", " + strconv.Quote(kpi) + ", \"\", \"\")"
+}
+
+// constantLegs are a KPI's legs of its objective's constant recordings, in record order: its
+// target, critical bound, final target, description and alert tuning, and for a ratio or a
+// growth when its inputs are absent.
+func constantLegs(m *definition.Model, o *definition.Objective, k *definition.KPI) []leg {
+	own := literal(map[string]string{"kpi": k.Name})
+	out := []leg{{k.Name, SeriesTarget, targetLeg(o, k.Target, own)}}
 	if k.Critical != nil {
-		out = append(out, rec(SeriesCritical, "vector("+num(*k.Critical)+")", own))
+		out = append(out, leg{k.Name, SeriesCritical, own + " * " + num(*k.Critical)})
 	}
 	if k.Target.IsRamp() {
-		out = append(out, rec(seriesFinal, "vector("+num(*k.Target.To)+")", own))
+		out = append(out, leg{k.Name, seriesFinal, own + " * " + num(*k.Target.To)})
 	}
-	out = append(out, rec(SeriesInfo, "vector(1)", infoLabels(k)))
+	out = append(out, leg{k.Name, SeriesInfo, literal(infoLabels(k))})
 	if k.Alert.Disabled {
-		return out, nil
+		return out
 	}
-	out = append(out, rec(seriesAlertConfig, "vector(1)", alertConfigLabels(m, o, k)))
+	out = append(out, leg{k.Name, seriesAlertConfig, literal(alertConfigLabels(m, o, k))})
 	if absent, ok := inputsAbsentExpr(m, k); ok {
-		out = append(out, rec(seriesInputsAbsent, absent, own))
+		out = append(out, leg{k.Name, seriesInputsAbsent, withKPI(k.Name, absent)})
 	}
-	return out, nil
+	return out
 }
+
+// constantRecords are the recordings an objective's group fuses its KPIs' constants into, in
+// evaluation order.
+var constantRecords = []string{SeriesTarget, SeriesCritical, seriesFinal, SeriesInfo, seriesAlertConfig, seriesInputsAbsent}
 
 // num writes a number as the user did; models built in Go may leave Text empty.
 func num(n definition.Number) string {
@@ -84,16 +108,17 @@ func num(n definition.Number) string {
 // unix is an instant as PromQL compares it with time().
 func unix(p int64) string { return strconv.FormatInt(p, 10) }
 
-// targetExpr is today's target: constant, or for a ramp the straight line from `from` at the
-// start of the period to `to` at its end, held flat before and after.
-func targetExpr(o *definition.Objective, t definition.Target) string {
+// targetLeg is today's target times the KPI's literal own: constant, or for a ramp the
+// straight line from `from` at the start of the period to `to` at its end, held flat before
+// and after.
+func targetLeg(o *definition.Objective, t definition.Target, own string) string {
 	if !t.IsRamp() {
-		return "vector(" + num(t.Final()) + ")"
+		return own + " * " + num(t.Final())
 	}
 	start, end := o.Period.StartTime().Unix(), o.Period.EndTime().Unix()
 	from, to := num(*t.From), num(*t.To)
-	progress := "clamp(vector((time() - " + unix(start) + ") / " + unix(end-start) + "), 0, 1)"
-	return from + " + (" + to + " - " + from + ") * " + progress
+	progress := "scalar(clamp(vector((time() - " + unix(start) + ") / " + unix(end-start) + "), 0, 1))"
+	return own + " * (" + from + " + (" + to + " - " + from + ") * " + progress + ")"
 }
 
 // infoLabels describe the KPI on kpi:info, for joins in dashboards and alerts.
@@ -119,11 +144,16 @@ func alertConfigLabels(m *definition.Model, o *definition.Objective, k *definiti
 		"alert_for": k.Alert.For.String(), "alert_absent_for": k.Alert.AbsentFor.String(),
 		"forecast": strconv.FormatBool(forecasts(k)), "no_data_from": noDataFrom(m, k),
 		"alert_period_end": o.Period.End.Format("2006-01-02"), "alert_direction": string(k.Target.Direction)}
-	if k.Title != "" {
-		out["alert_title"] = k.Title
-	}
+	out["alert_title"] = cmp.Or(k.Title, k.Name)
 	if k.Unit != "" {
 		out["alert_unit"] = k.Unit
+	}
+	if !k.Target.IsRamp() {
+		out["alert_target"] = num(k.Target.Final())
+	}
+	out["alert_final"] = num(k.Target.Final())
+	if k.Critical != nil {
+		out["alert_critical"] = num(*k.Critical)
 	}
 	if k.Alert.Runbook != "" {
 		out["alert_runbook"] = k.Alert.Runbook

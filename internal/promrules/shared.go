@@ -91,15 +91,20 @@ func forecastExpr(m *definition.Model) string {
 	return "sum without (objective) (" + running + ") or " + over
 }
 
+// trendSamples is about how many trend samples a forecast window holds: hourly for a week. A
+// linear regression needs no more, and Prometheus reads the window three times per KPI at every
+// evaluation (the regression's value, its slope and the count of samples): at 5m a week was
+// 6,000 samples per KPI, most of the forecast's cost.
+const trendSamples = 168
+
 // trendInterval samples kpi:value for the forecast: the rules interval, or coarser so that a
-// forecast window holds at most about 2016 samples (5m for a week): a regression over a week of
-// 30s samples would read twenty thousand samples per KPI at every evaluation.
+// forecast window holds at most about trendSamples samples.
 func trendInterval(m *definition.Model) time.Duration {
 	interval := time.Duration(m.Settings.Rules.Interval)
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	coarse := (time.Duration(m.Settings.Rules.ForecastWindow) / 2016).Round(time.Second)
+	coarse := (time.Duration(m.Settings.Rules.ForecastWindow) / trendSamples).Round(time.Second)
 	return max(interval, coarse)
 }
 
@@ -135,13 +140,4 @@ func rulesBy(m *definition.Model) string {
 		b.WriteString(", " + k)
 	}
 	return b.String()
-}
-
-// objectiveGroup holds an objective's period as series the shared rules join on.
-func objectiveGroup(m *definition.Model, o *definition.Objective) rulefmt.RuleGroup {
-	own := map[string]string{"objective": o.Name}
-	return rulefmt.RuleGroup{Name: "objective:" + o.Name, Interval: m.Settings.Rules.Interval, Rules: []rulefmt.Rule{
-		{Record: seriesPeriodStart, Expr: "vector(" + unix(o.Period.StartTime().Unix()) + ")", Labels: ruleLabels(m, own)},
-		{Record: seriesPeriodEnd, Expr: "vector(" + unix(o.Period.EndTime().Unix()) + ")", Labels: ruleLabels(m, own)},
-	}}
 }
