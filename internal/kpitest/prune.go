@@ -7,6 +7,8 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/kpic/kpic/internal/promrules"
 )
 
 // ruleReads is what one rule's expression selects: the series names, and the KPIs it names in
@@ -112,14 +114,34 @@ func (c *Catalog) prune(n needs) []rulefmt.RuleGroup {
 	}
 	keep := c.keepRules(c.kpiClosure(n.kpis), n)
 	var out []rulefmt.RuleGroup
-	for i, g := range c.Groups {
+	for i, g := range c.pieces {
 		kept := g
 		kept.Rules = nil
-		for j, r := range g.Rules {
-			if keep[i][j] {
+		var legs []promrules.Leg
+		from := 0 // origin of legs
+		flush := func() {
+			if len(legs) > 0 {
+				r := c.Groups[i].Rules[from-1]
+				r.Expr = promrules.Fuse(legs)
 				kept.Rules = append(kept.Rules, r)
 			}
+			legs, from = nil, 0
 		}
+		for j, r := range g.Rules {
+			if !keep[i][j] {
+				continue
+			}
+			if o := c.origin[i][j]; o > 0 {
+				if o != from {
+					flush()
+				}
+				legs, from = append(legs, promrules.Leg{KPI: r.Labels["kpi"], Expr: r.Expr}), o
+				continue
+			}
+			flush()
+			kept.Rules = append(kept.Rules, r)
+		}
+		flush()
 		if len(kept.Rules) > 0 {
 			out = append(out, kept)
 		}
@@ -138,7 +160,7 @@ func (c *Catalog) kpiClosure(names []string) map[string]bool {
 			continue
 		}
 		out[k] = true
-		for i, g := range c.Groups {
+		for i, g := range c.pieces {
 			for j, r := range g.Rules {
 				if r.Labels["kpi"] == k {
 					todo = append(todo, c.reads[i][j].kpis...)
@@ -154,8 +176,8 @@ func (c *Catalog) kpiClosure(names []string) map[string]bool {
 // test's own KPIs need the series it reads; a selector naming a KPI needs that KPI's series,
 // one naming none needs the series of every KPI.
 func (c *Catalog) keepRules(kpis map[string]bool, n needs) [][]bool {
-	keep := make([][]bool, len(c.Groups))
-	for i, g := range c.Groups {
+	keep := make([][]bool, len(c.pieces))
+	for i, g := range c.pieces {
 		keep[i] = make([]bool, len(g.Rules))
 	}
 	needed := map[selected]bool{}
@@ -176,7 +198,7 @@ func (c *Catalog) keepRules(kpis map[string]bool, n needs) [][]bool {
 	}
 	for changed := true; changed; {
 		changed = false
-		for i, g := range c.Groups {
+		for i, g := range c.pieces {
 			for j, r := range g.Rules {
 				if keep[i][j] || r.Labels["kpi"] != "" && !kpis[r.Labels["kpi"]] || !wanted(r) {
 					continue

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/model/rulefmt"
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/kpic/kpic/internal/definition"
 )
@@ -82,7 +84,7 @@ func objectiveGroup(m *definition.Model, o *definition.Objective, legs []leg) ru
 		{Record: seriesPeriodEnd, Expr: "vector(" + unix(o.Period.EndTime().Unix()) + ")", Labels: ruleLabels(m, own)},
 	}}
 	slices.SortStableFunc(legs, func(a, b leg) int { return strings.Compare(a.kpi, b.kpi) })
-	for _, record := range append([]string{SeriesValue}, constantRecords...) {
+	for _, record := range fusedRecords {
 		var exprs []string
 		for _, l := range legs {
 			if l.record == record {
@@ -90,7 +92,7 @@ func objectiveGroup(m *definition.Model, o *definition.Objective, legs []leg) ru
 			}
 		}
 		if len(exprs) > 0 {
-			g.Rules = append(g.Rules, rulefmt.Rule{Record: record, Expr: strings.Join(exprs, "\nor "), Labels: ruleLabels(m, nil)})
+			g.Rules = append(g.Rules, rulefmt.Rule{Record: record, Expr: strings.Join(exprs, legSeparator), Labels: ruleLabels(m, nil)})
 		}
 	}
 	return g
@@ -130,4 +132,67 @@ func groupName(kpis []string) string {
 // that reordering definitions never moves the group to another file.
 func firstByName(set []*definition.KPI) *definition.KPI {
 	return slices.MinFunc(set, func(a, b *definition.KPI) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// legSeparator starts every line of a fused rule but the first.
+const legSeparator = "\nor "
+
+// Leg is one KPI's line of a rule of an objective's group.
+type Leg struct{ KPI, Expr string }
+
+// fusedRecords are the series an objective's group records in rules of several KPIs.
+var fusedRecords = append([]string{SeriesValue}, constantRecords...)
+
+// Legs splits a rule of an objective's group into its KPIs' lines, for tools that evaluate
+// the legs of some KPIs only (kpic test); ok is false for any other rule.
+func Legs(r rulefmt.Rule) (legs []Leg, ok bool) {
+	if r.Labels["kpi"] != "" || !slices.Contains(fusedRecords, r.Record) {
+		return nil, false
+	}
+	p := parser.NewParser(parser.Options{})
+	for _, line := range strings.Split(r.Expr, legSeparator) {
+		node, err := p.ParseExpr(line)
+		if err != nil {
+			return nil, false
+		}
+		kpi := legKPI(node)
+		if kpi == "" {
+			return nil, false
+		}
+		legs = append(legs, Leg{KPI: kpi, Expr: line})
+	}
+	return legs, true
+}
+
+// legKPI is the KPI a leg names: the kpi label its label_replace sets, or the kpi matcher of
+// its kpic:literal.
+func legKPI(node parser.Node) string {
+	if c, ok := node.(*parser.Call); ok && c.Func.Name == "label_replace" && len(c.Args) == 5 {
+		if dst, ok := c.Args[1].(*parser.StringLiteral); ok && dst.Val == "kpi" {
+			if v, ok := c.Args[2].(*parser.StringLiteral); ok {
+				return v.Val
+			}
+		}
+	}
+	kpi := ""
+	parser.Inspect(node, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok && vs.Name == seriesLiteral {
+			for _, m := range vs.LabelMatchers {
+				if m.Name == "kpi" && m.Type == labels.MatchEqual {
+					kpi = m.Value
+				}
+			}
+		}
+		return nil
+	})
+	return kpi
+}
+
+// Fuse joins legs into the expression of an objective's rule, one line each.
+func Fuse(legs []Leg) string {
+	exprs := make([]string, len(legs))
+	for i, l := range legs {
+		exprs[i] = l.Expr
+	}
+	return strings.Join(exprs, legSeparator)
 }

@@ -2,7 +2,6 @@ package promrules
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -44,10 +43,6 @@ func generatedModel(n int) *definition.Model {
 	return m
 }
 
-// legKPI finds the KPI of one leg of a fused rule: label_replace(..., "kpi", "<name>", "", "")
-// or absent(kpic:literal{...kpi="<name>"...}).
-var legKPI = regexp.MustCompile(`"kpi", "([^"]+)", "", ""\)$|^absent\(kpic:literal\{(?:[^}]*,)?kpi="([^"]+)"`)
-
 // rulesByKPI lists every rule or leg of a rule that computes a series of one KPI, as
 // "<record> <kpi>", with the file, group and text that hold it; the shared rules are keyed
 // "<group> <name> #<index>".
@@ -66,16 +61,19 @@ func rulesByKPI(t *testing.T, files []RuleFile) map[string]string {
 					out[fmt.Sprintf("%s %s #%d", g.Name, r.Record+r.Alert, i)] = fmt.Sprintf("%s %s %v %v", where, r.Expr, r.For, r.Annotations)
 					continue
 				}
-				for _, l := range strings.Split(r.Expr, "\nor ") {
-					m := legKPI.FindStringSubmatch(l)
-					if m == nil {
-						t.Fatalf("%s: leg of %s names no KPI: %s", g.Name, r.Record, l)
-					}
-					id := r.Record + " " + m[1] + m[2]
+				legs, ok := Legs(r)
+				if !ok {
+					t.Fatalf("%s: a leg of %s names no KPI: %s", g.Name, r.Record, r.Expr)
+				}
+				if Fuse(legs) != r.Expr {
+					t.Errorf("%s: %s does not fuse back from its legs", g.Name, r.Record)
+				}
+				for _, l := range legs {
+					id := r.Record + " " + l.KPI
 					if _, dup := out[id]; dup {
 						t.Errorf("%s is computed twice", id)
 					}
-					out[id] = fmt.Sprintf("%s %s", where, l)
+					out[id] = fmt.Sprintf("%s %s", where, l.Expr)
 				}
 			}
 		}

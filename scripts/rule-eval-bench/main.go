@@ -3,18 +3,31 @@
 // promtool tsdb create-blocks-from openmetrics, starts Debian's prometheus scraping the live
 // gauges, and prints the summed prometheus_rule_group_last_duration_seconds of its groups.
 //
+// The scenario is a normal cycle of a real deployment: -breaching (default 0.05) is the share
+// of KPIs whose live data is off target (beyond its critical bound where the KPI has one) and
+// whose trend forecasts a miss of the final target; the others are comfortably green and
+// forecast to meet their final target. Values hold steady over time (a growth's input grows at
+// its rate, so its growth stays the same). The bench prints the scenario at the start and, at
+// each reading, the alerts Prometheus holds active (count(ALERTS), pending and firing: the
+// alerts wait 15m, so during a run they are pending). -breaching 1 is the alert-storm case,
+// every KPI off target and at risk at once.
+//
 //	go run ./scripts/rule-eval-bench -kpis 1000
+//	go run ./scripts/rule-eval-bench -kpis 1000 -breaching 1
 package main
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,11 +44,12 @@ import (
 )
 
 type options struct {
-	kpis     int
-	history  time.Duration
-	interval time.Duration
-	samples  int
-	keep     bool
+	kpis      int
+	history   time.Duration
+	interval  time.Duration
+	samples   int
+	keep      bool
+	breaching float64
 }
 
 func main() {
@@ -45,7 +59,12 @@ func main() {
 	flag.DurationVar(&o.interval, "interval", 30*time.Second, "settings.rules.interval")
 	flag.IntVar(&o.samples, "samples", 6, "readings of the group durations, one per evaluation interval")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder")
+	flag.Float64Var(&o.breaching, "breaching", 0.05, "share of KPIs off target and forecast to miss (0 to 1; 1 is the alert storm)")
 	flag.Parse()
+	if o.breaching < 0 || o.breaching > 1 || math.IsNaN(o.breaching) {
+		fmt.Fprintln(os.Stderr, "rule-eval-bench: -breaching must be between 0 and 1")
+		os.Exit(2)
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "rule-eval-bench:", err)
 		os.Exit(1)
@@ -82,14 +101,19 @@ func run(o options) error {
 	}
 	fmt.Printf("model: %d KPIs, %d rule groups, %d rules\n", o.kpis, groups, rules)
 	now := time.Now()
-	if err := backfill(dir, m, now.Add(-o.history), now.Add(-time.Minute)); err != nil {
+	s := newScenario(m, o.breaching, now)
+	s.print(o, m)
+	if err := backfill(dir, m, s, now.Add(-o.history), now.Add(-time.Minute)); err != nil {
 		return err
 	}
-	return measure(o, dir, m, ruleFiles)
+	return measure(o, dir, m, s, ruleFiles)
 }
 
 // benchModel has n KPIs over n/10 objectives: a fifth each of query KPIs, metrics promoted,
-// ratios, growths and expressions, each over metrics of its own with two plans.
+// ratios, growths and expressions, each over metrics of its own with two plans. Even KPIs aim
+// higher on a ramp (10 to 20 over the period), odd ones lower under a fixed 0.5, every third
+// has a critical bound beyond its target (5, 0.8); a growth's targets are daily rates (a ramp
+// from 1% to 2%, at most 5%; critical 0.5%, 8%), which a gauge can keep up for a week.
 func benchModel(n int, interval time.Duration) *definition.Model {
 	m := &definition.Model{Settings: definition.Settings{Namespace: "business",
 		Rules: definition.RulesSettings{Interval: model.Duration(interval), ForecastWindow: model.Duration(7 * 24 * time.Hour)}}}
@@ -100,19 +124,23 @@ func benchModel(n int, interval time.Duration) *definition.Model {
 	}
 	kinds := []definition.KPIKind{definition.KindQuery, definition.KindMetric, definition.KindRatio, definition.KindGrowth, definition.KindExpr}
 	for i := range n {
-		a, b := fmt.Sprintf("m_%d_a", i), fmt.Sprintf("m_%d_b", i)
+		a, b := inputs(i)
 		for _, name := range []string{a, b} {
 			m.Metrics = append(m.Metrics, &definition.Metric{Name: name, Source: "db", Query: "SELECT 1 AS value", Labels: []string{"plan"}})
 		}
 		k := &definition.KPI{Name: fmt.Sprintf("kpi_%d", i), Title: fmt.Sprintf("KPI %d", i), Objective: m.Objectives[i%len(m.Objectives)].Name,
 			Owner: "growth", Unit: definition.Units[i%len(definition.Units)], Kind: kinds[i%len(kinds)],
 			Alert: definition.Alert{For: model.Duration(15 * time.Minute), AbsentFor: model.Duration(15 * time.Minute)}}
-		k.Target = definition.Target{Direction: definition.Higher, From: num(10), To: num(20)}
+		higher, lower := [3]float64{10, 20, 5}, [2]float64{0.5, 0.8} // from, to, critical; value, critical
+		if k.Kind == definition.KindGrowth {
+			higher, lower = [3]float64{0.01, 0.02, 0.005}, [2]float64{0.05, 0.08}
+		}
+		k.Target = definition.Target{Direction: definition.Higher, From: num(higher[0]), To: num(higher[1])}
 		if i%2 == 1 {
-			k.Target = definition.Target{Direction: definition.Lower, Value: num(0.5)}
+			k.Target = definition.Target{Direction: definition.Lower, Value: num(lower[0])}
 		}
 		if i%3 == 0 {
-			k.Critical = num(map[bool]float64{true: 5, false: 0.8}[i%2 == 0])
+			k.Critical = num(map[bool]float64{true: higher[2], false: lower[1]}[i%2 == 0])
 		}
 		switch k.Kind {
 		case definition.KindQuery:
@@ -131,25 +159,152 @@ func benchModel(n int, interval time.Duration) *definition.Model {
 	return m
 }
 
+// inputs are the metrics of KPI i.
+func inputs(i int) (a, b string) { return fmt.Sprintf("m_%d_a", i), fmt.Sprintf("m_%d_b", i) }
+
 func num(v float64) *definition.Number {
 	return &definition.Number{Value: v, Text: strconv.FormatFloat(v, 'g', -1, 64)}
 }
 
-// gauges lists every exported series of m with its value: two plans per gauge.
-func gauges(m *definition.Model, at time.Time) []string {
+// plans label every gauge's two series.
+var plans = [2]string{"free", "pro"}
+
+// scenario is what the data says: which KPIs breach, the value each KPI has, and the gauges
+// that give it that value.
+type scenario struct {
+	ref       time.Time        // when a growing gauge has its base values
+	breaching []bool           // per KPI of the model
+	values    []float64        // kpi:value per KPI, steady over time
+	gauges    map[string]gauge // per exported name; the others have defaultGauge
+}
+
+// gauge is an exported gauge's two plans: their values at the scenario's ref, and for a growth's
+// input the rate it grows by every over, so that (now - then) / then stays rate.
+type gauge struct {
+	plans [2]float64
+	rate  float64
+	over  time.Duration
+}
+
+// defaultGauge is a steady gauge (a ratio's denominator, say): 4 + 6 = 10.
+var defaultGauge = gauge{plans: [2]float64{4, 6}}
+
+// at is the value of a plan's series at t.
+func (g gauge) at(plan int, ref, t time.Time) float64 {
+	if g.over <= 0 {
+		return g.plans[plan]
+	}
+	return g.plans[plan] * math.Pow(1+g.rate, float64(t.Sub(ref))/float64(g.over))
+}
+
+// isBreaching picks a share of the KPIs, spread over objectives, kinds and directions: i*7919
+// mod 1000 runs through 0 to 999 once in every thousand consecutive KPIs (7919 is prime), so
+// share*1000 of every thousand breach, and about that share of fewer.
+func isBreaching(i int, share float64) bool { return float64(i*7919%1000) < share*1000 }
+
+// newScenario picks each KPI's value and the gauges behind it: a query or metric KPI sums its
+// two plans, a ratio or expression divides sum(a) by sum(b) = 10, a growth compares its input
+// with the same input one growth.over earlier.
+func newScenario(m *definition.Model, share float64, ref time.Time) *scenario {
+	s := &scenario{ref: ref, breaching: make([]bool, len(m.KPIs)), values: make([]float64, len(m.KPIs)), gauges: map[string]gauge{}}
+	split := func(v float64) gauge { return gauge{plans: [2]float64{0.4 * v, 0.6 * v}} } // sums to v
+	for i, k := range m.KPIs {
+		s.breaching[i] = isBreaching(i, share)
+		v := liveValue(k, s.breaching[i])
+		s.values[i] = v
+		a, b := inputs(i)
+		switch k.Kind {
+		case definition.KindQuery:
+			s.gauges[k.Name] = split(v)
+		case definition.KindMetric:
+			s.gauges[k.Metric] = split(v)
+		case definition.KindRatio:
+			s.gauges[k.Ratio.Numerator] = split(10 * v)
+			s.gauges[k.Ratio.Denominator] = defaultGauge
+		case definition.KindExpr: // sum(a) / sum(b), see benchModel
+			s.gauges[a] = split(10 * v)
+			s.gauges[b] = defaultGauge
+		case definition.KindGrowth:
+			s.gauges[k.Growth.Metric] = gauge{plans: [2]float64{40, 60}, rate: v, over: time.Duration(k.Growth.Over)}
+		}
+	}
+	return s
+}
+
+// liveValue is the value a KPI holds. On target it is comfortably green: a quarter beyond the
+// final target when higher is better, half of it when lower is, far from any critical bound,
+// and its steady trend forecasts the final target met. Breaching, it is well beyond the lowest
+// (highest) bar of its period, the critical bound included, so it is off target (red where it
+// has a critical bound) and its steady trend forecasts the final target missed.
+func liveValue(k *definition.KPI, breaching bool) float64 {
+	final := k.Target.Final().Value
+	bar := final
+	if k.Target.IsRamp() {
+		bar = k.Target.From.Value
+	}
+	if k.Target.Direction == definition.Lower {
+		if !breaching {
+			return final / 2
+		}
+		if k.Critical != nil {
+			bar = max(bar, k.Critical.Value)
+		}
+		return 1.5 * bar
+	}
+	if !breaching {
+		return 1.25 * final
+	}
+	if k.Critical != nil {
+		bar = min(bar, k.Critical.Value)
+	}
+	return 0.4 * bar
+}
+
+// print says how many KPIs breach and which alerts that should make active.
+func (s *scenario) print(o options, m *definition.Model) {
+	breaching, critical := 0, 0
+	for i, k := range m.KPIs {
+		if s.breaching[i] {
+			breaching++
+			if k.Critical != nil {
+				critical++
+			}
+		}
+	}
+	fmt.Printf("scenario: %d of %d KPIs breaching\n", breaching, len(m.KPIs))
+	window := time.Duration(m.Settings.Rules.ForecastWindow)
+	atRisk := fmt.Sprintf("%d KPIAtRisk", breaching)
+	if o.history < window/2 {
+		atRisk = fmt.Sprintf("no KPIAtRisk (the forecast waits for %s of trend, -history is %s)", model.Duration(window/2), model.Duration(o.history))
+	}
+	fmt.Printf("expected alerts, pending for their 15m then firing: %d KPIOffTarget, %d KPICritical, %s\n", breaching, critical, atRisk)
+}
+
+// lines lists every exported series of m with its value at t: two plans per gauge.
+func (s *scenario) lines(m *definition.Model, t time.Time) []string {
 	var out []string
-	for i, e := range m.Exported() {
-		for j, plan := range []string{"free", "pro"} {
-			v := 10 + float64((i+j)%7) + float64(at.Unix()%86400)/86400
-			out = append(out, fmt.Sprintf("%s{plan=%q} %g", m.GaugeName(e.Name), plan, v))
+	for _, e := range m.Exported() {
+		g := s.gauge(e.Name)
+		for j, plan := range plans {
+			out = append(out, fmt.Sprintf("%s{plan=%q} %g", m.GaugeName(e.Name), plan, g.at(j, s.ref, t)))
 		}
 	}
 	return out
 }
 
+func (s *scenario) gauge(name string) gauge {
+	if g, ok := s.gauges[name]; ok {
+		return g
+	}
+	return defaultGauge
+}
+
 // backfill writes history of the exported gauges (hourly) and of the series the rules read
 // over ranges, kpi:value:trend (at its interval), as OpenMetrics, and turns it into TSDB blocks.
-func backfill(dir string, m *definition.Model, from, to time.Time) error {
+// A growth's input also gets a sample every minute over its last growth.over and ten minutes
+// (before from if -history is shorter), so that the growth has the value of "then" it reads
+// with offset while the bench runs.
+func backfill(dir string, m *definition.Model, s *scenario, from, to time.Time) error {
 	path := filepath.Join(dir, "history.om")
 	f, err := os.Create(path)
 	if err != nil {
@@ -157,13 +312,29 @@ func backfill(dir string, m *definition.Model, from, to time.Time) error {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	samples := 0
+	first := from
 	for _, e := range m.Exported() {
 		name := m.GaugeName(e.Name)
+		g := s.gauge(e.Name)
+		dense := to // minute samples from here on
+		if g.over > 0 {
+			dense = to.Add(-g.over - 10*time.Minute)
+			if dense.Before(first) {
+				first = dense
+			}
+		}
 		fmt.Fprintf(w, "# TYPE %s gauge\n", name)
-		for _, plan := range []string{"free", "pro"} {
-			for t := from; t.Before(to); t = t.Add(time.Hour) {
-				fmt.Fprintf(w, "%s{plan=%q} %g %d\n", name, plan, 10+float64(t.Unix()%86400)/86400, t.Unix())
+		for j, plan := range plans {
+			write := func(t time.Time) {
+				fmt.Fprintf(w, "%s{plan=%q} %g %d\n", name, plan, g.at(j, s.ref, t), t.Unix())
 				samples++
+			}
+			var t time.Time
+			for t = from; t.Before(dense); t = t.Add(time.Hour) {
+				write(t)
+			}
+			for t = dense; t.Before(to); t = t.Add(time.Minute) {
+				write(t)
 			}
 		}
 	}
@@ -171,7 +342,7 @@ func backfill(dir string, m *definition.Model, from, to time.Time) error {
 	fmt.Fprintf(w, "# TYPE kpi:value:trend gauge\n")
 	for i, k := range m.KPIs {
 		for t := from; t.Before(to); t = t.Add(step) {
-			fmt.Fprintf(w, "kpi:value:trend{kpi=%q,objective=%q} %g %d\n", k.Name, k.Objective, float64(i%10)+float64(t.Sub(from))/float64(time.Hour*24*30), t.Unix())
+			fmt.Fprintf(w, "kpi:value:trend{kpi=%q,objective=%q} %g %d\n", k.Name, k.Objective, s.values[i], t.Unix())
 			samples++
 		}
 	}
@@ -179,7 +350,7 @@ func backfill(dir string, m *definition.Model, from, to time.Time) error {
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		return err
 	}
-	fmt.Printf("history: %d samples from %s to %s\n", samples, from.Format(time.RFC3339), to.Format(time.RFC3339))
+	fmt.Printf("history: %d samples from %s to %s\n", samples, first.Format(time.RFC3339), to.Format(time.RFC3339))
 	out, err := exec.Command("promtool", "tsdb", "create-blocks-from", "openmetrics", path, filepath.Join(dir, "data")).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("promtool tsdb create-blocks-from openmetrics: %w\n%s", err, tail(out))
@@ -205,13 +376,13 @@ func tail(b []byte) string {
 
 // measure starts Prometheus on the backfilled data, scraping a server that publishes the live
 // gauges, and prints the summed group durations once every group has run.
-func measure(o options, dir string, m *definition.Model, ruleFiles []string) error {
+func measure(o options, dir string, m *definition.Model, s *scenario, ruleFiles []string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = io.WriteString(w, strings.Join(gauges(m, time.Now()), "\n")+"\n")
+		_, _ = io.WriteString(w, strings.Join(s.lines(m, time.Now()), "\n")+"\n")
 	}), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
@@ -238,14 +409,28 @@ func measure(o options, dir string, m *definition.Model, ruleFiles []string) err
 	if err := stack.WaitHTTP(ctx, "http://"+addr+"/-/ready", p); err != nil {
 		return err
 	}
-	return report(o, addr, trendStep(m))
+	return report(o, addr, trendExpr(m))
 }
 
-// report waits until the slowest group has run twice, then reads the group durations once per
-// evaluation interval and prints each reading and their median.
-func report(o options, addr string, slowest time.Duration) error {
-	fmt.Printf("waiting %s for every group to run twice\n", 2*slowest+o.interval)
-	time.Sleep(2*slowest + o.interval)
+// trendExpr is the expression of the kpic:trend group, which runs only every trend interval
+// (hourly for a week's forecast window) and may not have run during the readings.
+func trendExpr(m *definition.Model) string {
+	all, _ := promrules.All(m)
+	for _, g := range all {
+		if g.Name == promrules.GroupTrend && len(g.Rules) > 0 {
+			return g.Rules[0].Expr
+		}
+	}
+	return ""
+}
+
+// report waits until every group of the rules interval has run twice, then reads the group
+// durations and the active alerts once per evaluation interval and prints each reading and
+// their median. The trend group runs far less often (its history is backfilled): until it has
+// run, a reading adds the time Prometheus takes to answer its expression as a query instead.
+func report(o options, addr string, trend string) error {
+	fmt.Printf("waiting %s for every group to run twice\n", 3*o.interval)
+	time.Sleep(3 * o.interval)
 	var totals []float64
 	for i := range o.samples {
 		if i > 0 {
@@ -255,9 +440,24 @@ func report(o options, addr string, slowest time.Duration) error {
 		if err != nil {
 			return err
 		}
+		if !r.trendRan && trend != "" {
+			start := time.Now()
+			if _, err := query(addr, trend); err != nil {
+				return err
+			}
+			took := time.Since(start).Seconds()
+			fmt.Printf("reading %d: kpic:trend has not run yet; its expression answered as a query in %.1f ms, added to the sum\n", i+1, took*1000)
+			r.total += took
+			r.shared += took
+		}
 		totals = append(totals, r.total)
 		fmt.Printf("reading %d: %d groups, sum of last durations %.1f ms (per-KPI groups %.1f ms, shared %.1f ms, alerts %.1f ms), CPU %.2f s so far, load %s\n",
 			i+1, r.groups, r.total*1000, r.kpi*1000, r.shared*1000, r.alerts*1000, r.cpu, loadavg())
+		a, err := readAlerts(addr)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("reading %d: %d alerts active (firing+pending) on %d KPIs: %s\n", i+1, a.total, a.kpis, a.by)
 	}
 	slices.Sort(totals)
 	fmt.Printf("median sum of prometheus_rule_group_last_duration_seconds: %.1f ms\n", totals[len(totals)/2]*1000)
@@ -266,6 +466,7 @@ func report(o options, addr string, slowest time.Duration) error {
 
 type durations struct {
 	groups                     int
+	trendRan                   bool
 	total, kpi, shared, alerts float64
 	cpu                        float64
 }
@@ -295,6 +496,9 @@ func readDurations(addr string) (durations, error) {
 		}
 		d.groups++
 		d.total += v
+		if strings.Contains(line, `;`+promrules.GroupTrend+`"`) && v > 0 {
+			d.trendRan = true
+		}
 		switch {
 		case strings.Contains(line, `;kpi:`), strings.Contains(line, `;objective:`):
 			d.kpi += v
@@ -305,6 +509,85 @@ func readDurations(addr string) (durations, error) {
 		}
 	}
 	return d, sc.Err()
+}
+
+type alerts struct {
+	total, kpis int
+	by          string // count per alert name and state
+}
+
+// readAlerts counts the ALERTS series, pending and firing: in all, of distinct KPIs, and per
+// alert name and state.
+func readAlerts(addr string) (alerts, error) {
+	var a alerts
+	total, err := query(addr, "count(ALERTS)")
+	if err != nil {
+		return a, err
+	}
+	kpis, err := query(addr, "count(count by (kpi) (ALERTS))")
+	if err != nil {
+		return a, err
+	}
+	by, err := query(addr, "count by (alertname, alertstate) (ALERTS)")
+	if err != nil {
+		return a, err
+	}
+	for _, r := range total {
+		a.total += int(r.value)
+	}
+	for _, r := range kpis {
+		a.kpis += int(r.value)
+	}
+	var parts []string
+	for _, r := range by {
+		parts = append(parts, fmt.Sprintf("%s %s %d", r.metric["alertname"], r.metric["alertstate"], int(r.value)))
+	}
+	slices.Sort(parts)
+	a.by = strings.Join(parts, ", ")
+	if a.by == "" {
+		a.by = "none"
+	}
+	return a, nil
+}
+
+type sample struct {
+	metric map[string]string
+	value  float64
+}
+
+// query runs an instant query through the HTTP API; an empty result has no samples.
+func query(addr, expr string) ([]sample, error) {
+	resp, err := http.Get("http://" + addr + "/api/v1/query?" + url.Values{"query": {expr}}.Encode())
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			Result []struct {
+				Metric map[string]string `json:"metric"`
+				Value  [2]any            `json:"value"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return nil, fmt.Errorf("query %s: %s: %w", expr, resp.Status, err)
+	}
+	if body.Status != "success" {
+		return nil, fmt.Errorf("query %s: %s: %s", expr, resp.Status, body.Error)
+	}
+	var out []sample
+	for _, r := range body.Data.Result {
+		text, _ := r.Value[1].(string)
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("query %s: value %v: %w", expr, r.Value[1], err)
+		}
+		out = append(out, sample{metric: r.Metric, value: v})
+	}
+	return out, nil
 }
 
 func loadavg() string {
