@@ -125,30 +125,44 @@ func config(m *definition.Model, p partition, extra ...string) string {
 	return q(m, seriesAlertConfig, append([]string{`alert_for="` + p.wait.String() + `"`, p.selects()}, extra...)...)
 }
 
-// annotationLabels are the labels of kpi:alert:config that the alerts' annotations read as
-// $labels: each alert's expression joins them in and its rule labels set them empty, which
-// drops them from the alert. Prometheus expands the annotations of every pending and firing
-// alert at every evaluation; reading these as labels instead of with a template query each
-// saves several queries per alert and evaluation.
-var annotationLabels = []string{"alert_title", "alert_direction", "alert_unit", "alert_period_end", "alert_runbook",
-	"alert_target", "alert_critical", "alert_final"}
+// The labels of kpi:alert:config that each alert's annotations read as $labels: each alert's
+// expression joins them in and its rule labels set them empty, which drops them from the alert.
+// Prometheus expands the annotations and every label of every pending and firing alert at each
+// evaluation, an empty label included, so each alert joins only what its annotations read.
+var (
+	offTargetLabels = []string{"alert_title", "alert_direction", "alert_unit", "alert_target"}
+	criticalLabels  = []string{"alert_title", "alert_direction", "alert_unit", "alert_target", "alert_critical"}
+	atRiskLabels    = []string{"alert_title", "alert_direction", "alert_unit", "alert_period_end", "alert_final"}
+	noDataLabels    = []string{"alert_title"}
+)
+
+// annotationLabels are what the annotations of the partition's alerts read: the runbook too in
+// a partition of KPIs with one.
+func annotationLabels(p partition, read []string) []string {
+	if p.runbook {
+		return append(slices.Clone(read), "alert_runbook")
+	}
+	return read
+}
 
 // labelled gives x (series of kpi:value's labels) the alert labels objective and team of its
-// KPI and its annotationLabels, keeping x's value, for the KPIs of the partition.
-func labelled(x, config string) string {
-	return "(" + x + ") * on(kpi) group_left(" + strings.Join(append([]string{"objective", "team"}, annotationLabels...), ", ") + ") " + config
+// KPI and the labels its annotations read, keeping x's value, for the KPIs of the partition.
+func labelled(x, config string, read []string) string {
+	return "(" + x + ") * on(kpi) group_left(" + strings.Join(append([]string{"objective", "team"}, read...), ", ") + ") " + config
 }
 
 // offTargetAlert returns kpi:value (so $value is the KPI's value) while the KPI is amber or red.
 func offTargetAlert(m *definition.Model, p partition) rulefmt.Rule {
-	expr := labelled(q(m, SeriesValue)+" and ("+q(m, SeriesStatus)+" >= 1)", config(m, p))
-	return alert(m, p, AlertOffTarget, "warning", expr, offTargetNotes(m, p))
+	read := annotationLabels(p, offTargetLabels)
+	expr := labelled(q(m, SeriesValue)+" and ("+q(m, SeriesStatus)+" >= 1)", config(m, p), read)
+	return alert(m, p, AlertOffTarget, "warning", expr, read, offTargetNotes(m, p))
 }
 
 // criticalAlert returns kpi:value while the KPI is red.
 func criticalAlert(m *definition.Model, p partition) rulefmt.Rule {
-	expr := labelled(q(m, SeriesValue)+" and ("+q(m, SeriesStatus)+" == 2)", config(m, p))
-	return alert(m, p, AlertCritical, "critical", expr, criticalNotes(m, p))
+	read := annotationLabels(p, criticalLabels)
+	expr := labelled(q(m, SeriesValue)+" and ("+q(m, SeriesStatus)+" == 2)", config(m, p), read)
+	return alert(m, p, AlertCritical, "critical", expr, read, criticalNotes(m, p))
 }
 
 // atRiskAlert keeps the forecast where it misses the final target, only while the period runs:
@@ -158,8 +172,9 @@ func atRiskAlert(m *definition.Model, p partition) rulefmt.Rule {
 	misses := func(op string) string { return q(m, SeriesForecast) + " " + op + " on(kpi) group_left() " + final }
 	forecast := direction(m, misses("<"), definition.Higher) + " or " + direction(m, misses(">"), definition.Lower)
 	running := q(m, SeriesInfo) + " and on(objective) (" + q(m, seriesPeriodStart) + " <= time()) and on(objective) (" + q(m, seriesPeriodEnd) + " > time())"
-	expr := labelled("("+forecast+") and on(kpi) ("+running+")", config(m, p, `forecast="true"`))
-	return alert(m, p, AlertAtRisk, "warning", expr, atRiskNotes(m, p))
+	read := annotationLabels(p, atRiskLabels)
+	expr := labelled("("+forecast+") and on(kpi) ("+running+")", config(m, p, `forecast="true"`), read)
+	return alert(m, p, AlertAtRisk, "warning", expr, read, atRiskNotes(m, p))
 }
 
 // noDataAlert fires while the data a KPI is computed from is absent: the series a ratio or a
@@ -170,13 +185,14 @@ func noDataAlert(m *definition.Model, p partition) rulefmt.Rule {
 	absentFor := `alert_absent_for="` + p.wait.String() + `"`
 	byValue := q(m, seriesAlertConfig, absentFor, p.selects(), `no_data_from="value"`) + " unless on(kpi) " + q(m, SeriesValue)
 	byInputs := q(m, seriesAlertConfig, absentFor, p.selects(), `no_data_from="inputs"`) + " and on(kpi) " + q(m, seriesInputsAbsent)
-	expr := "max by (kpi, objective, team, " + strings.Join(annotationLabels, ", ") + rulesBy(m) + ") (" + byValue + " or " + byInputs + ")"
-	r := alert(m, p, AlertNoData, "critical", expr, noDataNotes(m, p))
+	read := annotationLabels(p, noDataLabels)
+	expr := "max by (kpi, objective, team, " + strings.Join(read, ", ") + rulesBy(m) + ") (" + byValue + " or " + byInputs + ")"
+	r := alert(m, p, AlertNoData, "critical", expr, read, noDataNotes(m, p))
 	return r
 }
 
 // alert is one alerting rule with the labels and links every KPI alert carries.
-func alert(m *definition.Model, p partition, name, severity, expr string, notes map[string]string) rulefmt.Rule {
+func alert(m *definition.Model, p partition, name, severity, expr string, read []string, notes map[string]string) rulefmt.Rule {
 	if p.runbook {
 		notes["runbook_url"] = runbookTemplate
 	}
@@ -184,7 +200,7 @@ func alert(m *definition.Model, p partition, name, severity, expr string, notes 
 		notes["dashboard_url"] = dashboardTemplate(m)
 	}
 	own := map[string]string{"severity": severity}
-	for _, l := range annotationLabels {
+	for _, l := range read {
 		own[l] = "" // read by the annotations, not an alert label
 	}
 	return rulefmt.Rule{Alert: name, Expr: expr, For: p.wait, Labels: ruleLabels(m, own), Annotations: notes}

@@ -53,7 +53,7 @@ const side = `{{ if eq $dir "lower" }}above{{ else }}below{{ end }}`
 // offTargetNotes describe a missed target; $value is the KPI's value (the alert keeps it).
 func offTargetNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup + "{{ $title }} is off target",
+		"summary": "{{ $labels.alert_title }} is off target",
 		"description": titleLookup + targetLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
 			" today's target of " + shown("$target") + ".",
 	}
@@ -62,7 +62,7 @@ func offTargetNotes(m *definition.Model, p partition) map[string]string {
 // criticalNotes describe a crossed critical bound, with the target for scale.
 func criticalNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup + "{{ $title }} is critical",
+		"summary": "{{ $labels.alert_title }} is critical",
 		"description": titleLookup + targetLookup(m) + "{{ $title }} is " + format("$value") + ", " + side +
 			" the critical bound of " + shown("$labels.alert_critical") + " (today's target: " + shown("$target") + ").",
 	}
@@ -71,7 +71,7 @@ func criticalNotes(m *definition.Model, p partition) map[string]string {
 // atRiskNotes describe a forecast that misses the final target; $value is the forecast.
 func atRiskNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup + endLookup + "{{ $title }} is at risk of missing its target by {{ $end }}",
+		"summary": "{{ $labels.alert_title }} is at risk of missing its target by {{ $labels.alert_period_end }}",
 		"description": titleLookup + endLookup + "{{ $title }} is forecast to reach " + format("$value") + " by {{ $end }}, " +
 			side + " the final target of " + shown("$labels.alert_final") + ".",
 	}
@@ -80,8 +80,8 @@ func atRiskNotes(m *definition.Model, p partition) map[string]string {
 // noDataNotes say where silence comes from, since nothing else will.
 func noDataNotes(m *definition.Model, p partition) map[string]string {
 	return map[string]string{
-		"summary": titleLookup + "{{ $title }} has no data",
-		"description": titleLookup + "No value of {{ $title }} for " + p.wait.String() +
+		"summary": "{{ $labels.alert_title }} has no data",
+		"description": "No value of {{ $labels.alert_title }} for " + p.wait.String() +
 			": a series it is computed from stopped arriving; check kpic serve, its sources and the metrics the KPI reads.",
 	}
 }

@@ -294,3 +294,42 @@ func TestBadModelsAreErrorsNotPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestLegsNameTheirKPIWhateverTheTitleSays splits a rule whose KPI titles imitate the labels of
+// another KPI's line: each line still belongs to the KPI it computes.
+func TestLegsNameTheirKPIWhateverTheTitleSays(t *testing.T) {
+	m := testModel()
+	m.KPIs = m.KPIs[:2]
+	m.KPIs[0].Title = `x",kpi="` + m.KPIs[1].Name + `"} or absent(kpic:literal{kpi="evil`
+	m.KPIs[1].Title = `"kpi", "evil", "", "")`
+	files, err := Groups(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, f := range files {
+		for _, g := range f.Groups {
+			for _, r := range g.Rules {
+				legs, ok := Legs(r)
+				if !ok {
+					continue
+				}
+				seen++
+				var got []string
+				for _, l := range legs {
+					got = append(got, l.KPI)
+				}
+				want := slices.Sorted(slices.Values([]string{m.KPIs[0].Name, m.KPIs[1].Name}))
+				if r.Record == SeriesCritical || r.Record == seriesFinal || r.Record == seriesInputsAbsent {
+					continue // not every KPI has these
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s: legs of %v, want %v", r.Record, got, want)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no fused rule")
+	}
+}

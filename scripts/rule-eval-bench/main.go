@@ -20,23 +20,25 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/oklog/ulid/v2"
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/tsdb"
 
 	"github.com/kpic/kpic/internal/definition"
 	"github.com/kpic/kpic/internal/demo/stack"
@@ -50,6 +52,7 @@ type options struct {
 	samples   int
 	keep      bool
 	breaching float64
+	perObj    int
 }
 
 func main() {
@@ -60,6 +63,7 @@ func main() {
 	flag.IntVar(&o.samples, "samples", 6, "readings of the group durations, one per evaluation interval")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folder")
 	flag.Float64Var(&o.breaching, "breaching", 0.05, "share of KPIs off target and forecast to miss (0 to 1; 1 is the alert storm)")
+	flag.IntVar(&o.perObj, "per-objective", 10, "KPIs per objective (an objective's rules have a line per KPI)")
 	flag.Parse()
 	if o.breaching < 0 || o.breaching > 1 || math.IsNaN(o.breaching) {
 		fmt.Fprintln(os.Stderr, "rule-eval-bench: -breaching must be between 0 and 1")
@@ -79,7 +83,7 @@ func run(o options) error {
 	if !o.keep {
 		defer os.RemoveAll(dir)
 	}
-	m := benchModel(o.kpis, o.interval)
+	m := benchModel(o.kpis, o.perObj, o.interval)
 	files, err := promrules.Build(m)
 	if err != nil {
 		return err
@@ -103,22 +107,26 @@ func run(o options) error {
 	now := time.Now()
 	s := newScenario(m, o.breaching, now)
 	s.print(o, m)
-	if err := backfill(dir, m, s, now.Add(-o.history), now.Add(-time.Minute)); err != nil {
+	// The history ends before the lookback of an instant query at the start: in a Prometheus
+	// that has run for a while the last minutes are in its head block only, and a rule reading
+	// now touches no persisted block. History up to the start would make every selector of
+	// every rule read a block index too, which a steady-state server never does.
+	if err := backfill(dir, m, s, now.Add(-o.history), now.Add(-10*time.Minute)); err != nil {
 		return err
 	}
 	return measure(o, dir, m, s, ruleFiles)
 }
 
-// benchModel has n KPIs over n/10 objectives: a fifth each of query KPIs, metrics promoted,
+// benchModel has n KPIs over n/perObjective objectives: a fifth each of query KPIs, metrics promoted,
 // ratios, growths and expressions, each over metrics of its own with two plans. Even KPIs aim
 // higher on a ramp (10 to 20 over the period), odd ones lower under a fixed 0.5, every third
 // has a critical bound beyond its target (5, 0.8); a growth's targets are daily rates (a ramp
 // from 1% to 2%, at most 5%; critical 0.5%, 8%), which a gauge can keep up for a week.
-func benchModel(n int, interval time.Duration) *definition.Model {
+func benchModel(n, perObjective int, interval time.Duration) *definition.Model {
 	m := &definition.Model{Settings: definition.Settings{Namespace: "business",
 		Rules: definition.RulesSettings{Interval: model.Duration(interval), ForecastWindow: model.Duration(7 * 24 * time.Hour)}}}
 	start := time.Date(time.Now().Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range max(n/10, 1) {
+	for i := range max(n/max(perObjective, 1), 1) {
 		m.Objectives = append(m.Objectives, &definition.Objective{Name: fmt.Sprintf("objective_%d", i), Owner: "growth",
 			Period: definition.Period{Start: definition.Date{Time: start}, End: definition.Date{Time: start.AddDate(1, 0, -1)}}})
 	}
@@ -300,19 +308,33 @@ func (s *scenario) gauge(name string) gauge {
 }
 
 // backfill writes history of the exported gauges (hourly) and of the series the rules read
-// over ranges, kpi:value:trend (at its interval), as OpenMetrics, and turns it into TSDB blocks.
-// A growth's input also gets a sample every minute over its last growth.over and ten minutes
-// (before from if -history is shorter), so that the growth has the value of "then" it reads
-// with offset while the bench runs.
+// over ranges, kpi:value:trend (at its interval), as TSDB blocks of blockSpan each: the blocks
+// a Prometheus with the default 15d retention compacts its history into (it never compacts
+// beyond a tenth of the retention), where promtool's 2h blocks would make every range read
+// of the forecast open 84 blocks. A growth's input also gets a sample every minute over its
+// last growth.over and ten minutes (before from if -history is shorter), so that the growth
+// has the value of "then" it reads with offset while the bench runs.
 func backfill(dir string, m *definition.Model, s *scenario, from, to time.Time) error {
-	path := filepath.Join(dir, "history.om")
-	f, err := os.Create(path)
+	opts := tsdb.DefaultOptions()
+	opts.WALSegmentSize = -1
+	opts.MinBlockDuration = blockSpan.Milliseconds()
+	opts.MaxBlockDuration = blockSpan.Milliseconds()
+	opts.RetentionDuration = int64(100 * 365 * 24 * time.Hour / time.Millisecond)
+	tmp := filepath.Join(dir, "history")
+	db, err := tsdb.Open(tmp, slog.New(slog.DiscardHandler), nil, opts, nil)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
+	db.DisableCompactions()
+	defer db.Close()
+	app := db.Appender(context.Background())
 	samples := 0
 	first := from
+	add := func(l labels.Labels, t time.Time, v float64) error {
+		samples++
+		_, err := app.Append(0, l, t.UnixMilli(), v)
+		return err
+	}
 	for _, e := range m.Exported() {
 		name := m.GaugeName(e.Name)
 		g := s.gauge(e.Name)
@@ -323,40 +345,70 @@ func backfill(dir string, m *definition.Model, s *scenario, from, to time.Time) 
 				first = dense
 			}
 		}
-		fmt.Fprintf(w, "# TYPE %s gauge\n", name)
 		for j, plan := range plans {
-			write := func(t time.Time) {
-				fmt.Fprintf(w, "%s{plan=%q} %g %d\n", name, plan, g.at(j, s.ref, t), t.Unix())
-				samples++
-			}
+			l := labels.FromStrings(model.MetricNameLabel, name, "plan", plan)
 			var t time.Time
 			for t = from; t.Before(dense); t = t.Add(time.Hour) {
-				write(t)
+				if err := add(l, t, g.at(j, s.ref, t)); err != nil {
+					return err
+				}
 			}
 			for t = dense; t.Before(to); t = t.Add(time.Minute) {
-				write(t)
+				if err := add(l, t, g.at(j, s.ref, t)); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	step := trendStep(m)
-	fmt.Fprintf(w, "# TYPE kpi:value:trend gauge\n")
 	for i, k := range m.KPIs {
+		l := labels.FromStrings(model.MetricNameLabel, "kpi:value:trend", "kpi", k.Name, "objective", k.Objective)
 		for t := from; t.Before(to); t = t.Add(step) {
-			fmt.Fprintf(w, "kpi:value:trend{kpi=%q,objective=%q} %g %d\n", k.Name, k.Objective, s.values[i], t.Unix())
-			samples++
+			if err := add(l, t, s.values[i]); err != nil {
+				return err
+			}
 		}
 	}
-	fmt.Fprintln(w, "# EOF")
-	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+	if err := app.Commit(); err != nil {
 		return err
 	}
-	fmt.Printf("history: %d samples from %s to %s\n", samples, first.Format(time.RFC3339), to.Format(time.RFC3339))
-	out, err := exec.Command("promtool", "tsdb", "create-blocks-from", "openmetrics", path, filepath.Join(dir, "data")).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("promtool tsdb create-blocks-from openmetrics: %w\n%s", err, tail(out))
+	span := blockSpan.Milliseconds()
+	for h := db.Head(); h.NumSeries() > 0 && h.MinTime() < to.UnixMilli(); {
+		// The last block ends at the last sample, not at its aligned end: Prometheus refuses
+		// samples older than the end of its newest block ("out of bounds").
+		start := h.MinTime() / span * span
+		end := min(start+span, to.UnixMilli())
+		if err := db.CompactHead(tsdb.NewRangeHead(h, start, end-1)); err != nil {
+			return fmt.Errorf("write block: %w", err)
+		}
 	}
-	return os.Remove(path)
+	blocks := len(db.Blocks())
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("history: %d samples from %s to %s in %d blocks of %s\n", samples, first.Format(time.RFC3339), to.Format(time.RFC3339), blocks, blockSpan)
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(data, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if _, err := ulid.ParseStrict(e.Name()); err == nil && e.IsDir() {
+			if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(data, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return os.RemoveAll(tmp)
 }
+
+// blockSpan is the span of the backfilled blocks: 18h, the largest a Prometheus with the
+// default 15d retention compacts to (2h blocks compacted by threes, at most a tenth of the
+// retention).
+const blockSpan = 18 * time.Hour
 
 // trendStep is the interval of the kpic:trend group.
 func trendStep(m *definition.Model) time.Duration {
@@ -367,11 +419,6 @@ func trendStep(m *definition.Model) time.Duration {
 		}
 	}
 	return time.Minute
-}
-
-func tail(b []byte) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return strings.Join(lines[max(0, len(lines)-10):], "\n")
 }
 
 // measure starts Prometheus on the backfilled data, scraping a server that publishes the live
