@@ -47,7 +47,7 @@ func Groups(m *definition.Model) ([]RuleFile, error) {
 		if len(l.legs[o.Name]) == 0 {
 			continue
 		}
-		groups := append(l.own[o.Name], objectiveGroup(m, o, l.legs[o.Name]))
+		groups := append(slices.Clone(l.own[o.Name]), objectiveGroup(m, o, l.legs[o.Name]))
 		slices.SortFunc(groups, func(a, b rulefmt.RuleGroup) int { return cmp.Compare(a.Name, b.Name) })
 		out = append(out, RuleFile{Objective: o.Name, Path: Dir + o.Name + ".rules.yml", Groups: groups})
 	}
