@@ -15,23 +15,18 @@ import (
 // evaluation, so the templates are kept short. Values are formatted as the KPI's unit says.
 // User text (titles, runbook URLs) arrives as data and is never parsed as a template.
 
-// titleLookup is a template prefix setting $title (the KPI's title, or its name: validation
-// fills alert_title with one of them), $dir (its direction) and $unit.
+// titleLookup is a template prefix setting $title (the KPI's title, or its name:
+// alertConfigLabels fills alert_title with one of them), $dir (its direction) and $unit.
 const titleLookup = `{{ $title := $labels.alert_title }}{{ $dir := $labels.alert_direction }}{{ $unit := $labels.alert_unit }}`
 
-// find is a template pipeline giving the PromQL that selects the alert's KPI's series of
-// each name, joined by or: printf "kpi:target{kpi=%q,tenant=\"acme\"}" $kpi.
-func find(m *definition.Model, names ...string) string {
+// find is a template pipeline giving the PromQL that selects the alert's KPI's series of that
+// name: printf "kpi:target{kpi=%q,tenant=\"acme\"}" $labels.kpi.
+func find(m *definition.Model, name string) string {
 	rules := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(m.RulesMatchers(), "{"), "}"), "%", "%%")
 	if rules != "" {
 		rules = "," + rules
 	}
-	var sels, args []string
-	for _, n := range names {
-		sels = append(sels, n+"{kpi=%q"+rules+"}")
-		args = append(args, "$labels.kpi")
-	}
-	return "(printf " + strconv.Quote(strings.Join(sels, " or ")) + " " + strings.Join(args, " ") + ")"
+	return "(printf " + strconv.Quote(name+"{kpi=%q"+rules+"}") + " $labels.kpi)"
 }
 
 // targetLookup sets $target to today's target: the alert_target label of a fixed target, or

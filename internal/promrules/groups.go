@@ -44,22 +44,21 @@ type layout struct {
 func kpiLayout(m *definition.Model) (layout, error) {
 	l := layout{legs: map[string][]leg{}, own: map[string][]rulefmt.RuleGroup{}}
 	for _, set := range dependencySets(m) {
-		if len(set) == 1 && set[0].Kind != definition.KindExpr {
-			k := set[0]
-			value, err := valueExpr(m, k)
-			if err != nil {
-				return l, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
-			}
-			l.legs[k.Objective] = append(l.legs[k.Objective], leg{k.Name, SeriesValue, withKPI(k.Name, value)})
-			continue
-		}
+		fused := len(set) == 1 && set[0].Kind != definition.KindExpr
 		var rules [][]rulefmt.Rule
 		for _, k := range set {
 			value, err := valueExpr(m, k)
 			if err != nil {
 				return l, fmt.Errorf("promrules: kpi %s: %w", k.Name, err)
 			}
+			if fused {
+				l.legs[k.Objective] = append(l.legs[k.Objective], leg{SeriesValue, Leg{KPI: k.Name, Expr: withKPI(k.Name, value)}})
+				continue
+			}
 			rules = append(rules, []rulefmt.Rule{{Record: SeriesValue, Expr: value, Labels: ruleLabels(m, map[string]string{"kpi": k.Name})}})
+		}
+		if fused {
+			continue
 		}
 		objective := firstByName(set).Objective
 		l.own[objective] = append(l.own[objective], pack(m, set, rules)...)
@@ -83,16 +82,16 @@ func objectiveGroup(m *definition.Model, o *definition.Objective, legs []leg) ru
 		{Record: seriesPeriodStart, Expr: "vector(" + unix(o.Period.StartTime().Unix()) + ")", Labels: ruleLabels(m, own)},
 		{Record: seriesPeriodEnd, Expr: "vector(" + unix(o.Period.EndTime().Unix()) + ")", Labels: ruleLabels(m, own)},
 	}}
-	slices.SortStableFunc(legs, func(a, b leg) int { return strings.Compare(a.kpi, b.kpi) })
+	slices.SortStableFunc(legs, func(a, b leg) int { return strings.Compare(a.KPI, b.KPI) })
 	for _, record := range fusedRecords {
-		var exprs []string
+		var lines []Leg
 		for _, l := range legs {
 			if l.record == record {
-				exprs = append(exprs, l.expr)
+				lines = append(lines, l.Leg)
 			}
 		}
-		if len(exprs) > 0 {
-			g.Rules = append(g.Rules, rulefmt.Rule{Record: record, Expr: strings.Join(exprs, legSeparator), Labels: ruleLabels(m, nil)})
+		if len(lines) > 0 {
+			g.Rules = append(g.Rules, rulefmt.Rule{Record: record, Expr: Fuse(lines), Labels: ruleLabels(m, nil)})
 		}
 	}
 	return g

@@ -192,7 +192,7 @@ func recordsOf(t *testing.T, m *definition.Model) []string {
 		}
 	}
 	for _, lg := range l.legs[k.Objective] {
-		if lg.kpi == k.Name {
+		if lg.KPI == k.Name {
 			out = append(out, lg.record)
 		}
 	}

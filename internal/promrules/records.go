@@ -41,9 +41,12 @@ const (
 	seriesPeriodEnd   = "objective:period:end"
 )
 
-// leg is one KPI's part of a recording that the rule of its objective's group fuses with the
-// other KPIs' legs (joined by or): PromQL whose series carry the KPI's kpi label.
-type leg struct{ kpi, record, expr string }
+// leg is one KPI's line of the recording of record that its objective's group fuses with the
+// other KPIs' lines: PromQL whose series carry the KPI's kpi label.
+type leg struct {
+	record string
+	Leg
+}
 
 // literal is a series of value 1 with exactly the given labels: absent() of a series that never
 // exists returns its equality matchers as labels, which one index lookup finds empty, where a
@@ -74,20 +77,21 @@ func withKPI(kpi, expr string) string {
 // growth when its inputs are absent.
 func constantLegs(m *definition.Model, o *definition.Objective, k *definition.KPI) []leg {
 	own := literal(map[string]string{"kpi": k.Name})
-	out := []leg{{k.Name, SeriesTarget, targetLeg(o, k.Target, own)}}
+	line := func(record, expr string) leg { return leg{record, Leg{KPI: k.Name, Expr: expr}} }
+	out := []leg{line(SeriesTarget, targetLeg(o, k.Target, own))}
 	if k.Critical != nil {
-		out = append(out, leg{k.Name, SeriesCritical, own + " * " + num(*k.Critical)})
+		out = append(out, line(SeriesCritical, own+" * "+num(*k.Critical)))
 	}
 	if k.Target.IsRamp() {
-		out = append(out, leg{k.Name, seriesFinal, own + " * " + num(*k.Target.To)})
+		out = append(out, line(seriesFinal, own+" * "+num(*k.Target.To)))
 	}
-	out = append(out, leg{k.Name, SeriesInfo, literal(infoLabels(k))})
+	out = append(out, line(SeriesInfo, literal(infoLabels(k))))
 	if k.Alert.Disabled {
 		return out
 	}
-	out = append(out, leg{k.Name, seriesAlertConfig, literal(alertConfigLabels(m, o, k))})
+	out = append(out, line(seriesAlertConfig, literal(alertConfigLabels(m, o, k))))
 	if absent, ok := inputsAbsentExpr(m, k); ok {
-		out = append(out, leg{k.Name, seriesInputsAbsent, withKPI(k.Name, absent)})
+		out = append(out, line(seriesInputsAbsent, withKPI(k.Name, absent)))
 	}
 	return out
 }

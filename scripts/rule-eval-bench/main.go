@@ -19,7 +19,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -27,7 +26,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,6 +34,8 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/tsdb"
@@ -580,14 +580,14 @@ func readAlerts(addr string) (alerts, error) {
 		return a, err
 	}
 	for _, r := range total {
-		a.total += int(r.value)
+		a.total += int(r.Value)
 	}
 	for _, r := range kpis {
-		a.kpis += int(r.value)
+		a.kpis += int(r.Value)
 	}
 	var parts []string
 	for _, r := range by {
-		parts = append(parts, fmt.Sprintf("%s %s %d", r.metric["alertname"], r.metric["alertstate"], int(r.value)))
+		parts = append(parts, fmt.Sprintf("%s %s %d", r.Metric["alertname"], r.Metric["alertstate"], int(r.Value)))
 	}
 	slices.Sort(parts)
 	a.by = strings.Join(parts, ", ")
@@ -597,44 +597,23 @@ func readAlerts(addr string) (alerts, error) {
 	return a, nil
 }
 
-type sample struct {
-	metric map[string]string
-	value  float64
-}
-
-// query runs an instant query through the HTTP API; an empty result has no samples.
-func query(addr, expr string) ([]sample, error) {
-	resp, err := http.Get("http://" + addr + "/api/v1/query?" + url.Values{"query": {expr}}.Encode())
+// query runs an instant query with client_golang's API client, as the scorecard does.
+func query(addr, expr string) (model.Vector, error) {
+	c, err := api.NewClient(api.Config{Address: "http://" + addr})
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	var body struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Data   struct {
-			Result []struct {
-				Metric map[string]string `json:"metric"`
-				Value  [2]any            `json:"value"`
-			} `json:"result"`
-		} `json:"data"`
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	v, _, _, err := v1.NewAPI(c).Query(ctx, expr, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", expr, err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		return nil, fmt.Errorf("query %s: %s: %w", expr, resp.Status, err)
+	vec, ok := v.(model.Vector)
+	if !ok {
+		return nil, fmt.Errorf("query %s: got a %s, want an instant vector", expr, v.Type())
 	}
-	if body.Status != "success" {
-		return nil, fmt.Errorf("query %s: %s: %s", expr, resp.Status, body.Error)
-	}
-	var out []sample
-	for _, r := range body.Data.Result {
-		text, _ := r.Value[1].(string)
-		v, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			return nil, fmt.Errorf("query %s: value %v: %w", expr, r.Value[1], err)
-		}
-		out = append(out, sample{metric: r.Metric, value: v})
-	}
-	return out, nil
+	return vec, nil
 }
 
 func loadavg() string {
