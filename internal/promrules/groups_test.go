@@ -102,6 +102,11 @@ func TestGroupsFitMimirsLimit(t *testing.T) {
 			if len(g.Rules) > MaxRulesPerGroup || len(g.Rules) == 0 {
 				t.Errorf("group %s has %d rules", g.Name, len(g.Rules))
 			}
+			for _, r := range g.Rules {
+				if r.Record == seriesLiteral {
+					t.Errorf("group %s records %s, which the constants need to be absent", g.Name, seriesLiteral)
+				}
+			}
 		}
 	}
 	placed := rulesByKPI(t, files)
