@@ -327,34 +327,46 @@ func backfill(dir string, m *definition.Model, s *scenario, from, to time.Time) 
 	}
 	db.DisableCompactions()
 	defer db.Close()
+	// The head refuses samples far older than the first one an appender takes, so the series
+	// that start earliest (a growth's input, when -history is shorter than its growth.over)
+	// are appended first.
+	type history struct {
+		name         string
+		g            gauge
+		start, dense time.Time // first sample; minute samples from dense on
+	}
+	var gauges []history
+	for _, e := range m.Exported() {
+		x := history{name: m.GaugeName(e.Name), g: s.gauge(e.Name), start: from, dense: to}
+		if x.g.over > 0 {
+			x.dense = to.Add(-x.g.over - 10*time.Minute)
+			x.start = minTime(from, x.dense)
+		}
+		gauges = append(gauges, x)
+	}
+	slices.SortStableFunc(gauges, func(a, b history) int { return a.start.Compare(b.start) })
+	first := from
+	if len(gauges) > 0 {
+		first = minTime(from, gauges[0].start)
+	}
 	app := db.Appender(context.Background())
 	samples := 0
-	first := from
 	add := func(l labels.Labels, t time.Time, v float64) error {
 		samples++
 		_, err := app.Append(0, l, t.UnixMilli(), v)
 		return err
 	}
-	for _, e := range m.Exported() {
-		name := m.GaugeName(e.Name)
-		g := s.gauge(e.Name)
-		dense := to // minute samples from here on
-		if g.over > 0 {
-			dense = to.Add(-g.over - 10*time.Minute)
-			if dense.Before(first) {
-				first = dense
-			}
-		}
+	for _, x := range gauges {
 		for j, plan := range plans {
-			l := labels.FromStrings(model.MetricNameLabel, name, "plan", plan)
+			l := labels.FromStrings(model.MetricNameLabel, x.name, "plan", plan)
 			var t time.Time
-			for t = from; t.Before(dense); t = t.Add(time.Hour) {
-				if err := add(l, t, g.at(j, s.ref, t)); err != nil {
+			for t = from; t.Before(x.dense); t = t.Add(time.Hour) {
+				if err := add(l, t, x.g.at(j, s.ref, t)); err != nil {
 					return err
 				}
 			}
-			for t = dense; t.Before(to); t = t.Add(time.Minute) {
-				if err := add(l, t, g.at(j, s.ref, t)); err != nil {
+			for t = x.dense; t.Before(to); t = t.Add(time.Minute) {
+				if err := add(l, t, x.g.at(j, s.ref, t)); err != nil {
 					return err
 				}
 			}
@@ -403,6 +415,13 @@ func backfill(dir string, m *definition.Model, s *scenario, from, to time.Time) 
 		}
 	}
 	return os.RemoveAll(tmp)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // blockSpan is the span of the backfilled blocks: 18h, the largest a Prometheus with the
