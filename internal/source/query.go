@@ -96,8 +96,10 @@ func (s *Source) session(ctx context.Context, conn *sql.Conn, stmt string, q Que
 	if err != nil {
 		return Stats{}, ReasonQuery, err
 	}
-	defer stop()
 	st, err := s.read(ctx, tx, stmt, q, visit)
+	if kerr := stop(); kerr != nil {
+		err = fmt.Errorf("%w; cancelling the statement in the database failed: %w", err, kerr)
+	}
 	return st, ReasonQuery, err
 }
 

@@ -29,6 +29,10 @@ type Source struct {
 	allowPrivileged bool
 	// writeChecked and canWrite hold whether the role can change tables, once checked.
 	writeChecked, canWrite atomic.Bool
+	// timer is which statement timer a MySQL-protocol server has, once found (see mysqlTimer).
+	timer atomic.Int32
+	// skipKill and skipTimer turn one MySQL guard off, so tests show the other alone suffices.
+	skipKill, skipTimer bool
 }
 
 // Env lets callers (and tests) choose where ${VAR} and dsn_file are read from.
