@@ -132,6 +132,9 @@ func waitGone(t *testing.T, admin *sql.DB, q string) {
 				_, _ = admin.Exec(fmt.Sprintf("KILL %d", id))
 			}
 		}
+		if err := ids.Err(); err != nil {
+			t.Error(err)
+		}
 	}
 }
 
