@@ -27,12 +27,16 @@ func TestForecastWaitsForHalfTheWindowAtAnyInterval(t *testing.T) {
 			m := testModel()
 			m.Settings.Rules.ForecastWindow = model.Duration(tt.window)
 			m.Settings.Rules.Interval = model.Duration(tt.interval)
-			expr := forecastExpr(m)
+			expr := trendForecastExpr(m)
 			if !strings.Contains(expr, "count_over_time("+q(m, seriesTrend)+"["+model.Duration(tt.window).String()+"]) "+tt.want) {
 				t.Errorf("forecast does not require %s samples: %s", tt.want, expr)
 			}
 			if got := trendInterval(m); got != tt.trend {
 				t.Errorf("trend interval %s, want %s", got, tt.trend)
+			}
+			reach := "last_over_time(" + q(m, seriesTrendForecast) + "[" + model.Duration(tt.trend+5*time.Minute).String() + "])"
+			if f := forecastExpr(m); !strings.Contains(f, reach) {
+				t.Errorf("forecast does not read the latest projection of a trend interval and 5m back (%s): %s", reach, f)
 			}
 		})
 	}

@@ -36,6 +36,9 @@ const (
 	seriesInputsAbsent = "kpi:inputs:absent"
 	// seriesTrend is kpi:value sampled at the trend interval, with the objective label.
 	seriesTrend = "kpi:value:trend"
+	// seriesTrendForecast is the trend's projection to the end of the period, recorded with
+	// each trend sample; kpi:forecast reads its latest.
+	seriesTrendForecast = "kpi:forecast:trend"
 	// seriesPeriodStart and seriesPeriodEnd are an objective's period as Unix seconds.
 	seriesPeriodStart = "objective:period:start"
 	seriesPeriodEnd   = "objective:period:end"

@@ -26,6 +26,7 @@ func sharedGroups(m *definition.Model) []rulefmt.RuleGroup {
 	}
 	trend := rulefmt.RuleGroup{Name: GroupTrend, Interval: model.Duration(trendInterval(m)), Rules: []rulefmt.Rule{
 		rec(seriesTrend, q(m, SeriesValue)+" * on(kpi) group_left(objective) "+q(m, SeriesInfo)),
+		rec(seriesTrendForecast, trendForecastExpr(m)),
 	}}
 	status := rulefmt.RuleGroup{Name: GroupStatus, Interval: m.Settings.Rules.Interval, Rules: []rulefmt.Rule{
 		rec(SeriesAttainment, attainmentExpr(m)),
@@ -76,19 +77,34 @@ func statusExpr(m *definition.Model) string {
 	return direction(m, side("<"), definition.Higher) + " or " + direction(m, side(">"), definition.Lower)
 }
 
-// forecastExpr projects the value linearly to the end of its objective's period from the trend
-// of the last forecast_window, once at least half of that window has trend samples: a trend read
-// from a few minutes of a new KPI would project wild values and false "at risk" alerts. The
-// projection is the regression's value now plus its slope times the time left. Once the period
-// is over, the forecast is the value itself.
-func forecastExpr(m *definition.Model) string {
+// trendForecastExpr projects the trend of the last forecast_window linearly to the end of its
+// objective's period, once at least half of that window has trend samples: a trend read from a
+// few minutes of a new KPI would project wild values and false "at risk" alerts. The projection
+// is the regression's value now plus its slope times the time left, the regression line at the
+// period's end. It runs with each trend sample, in the trend's group: the window changes only
+// when a sample enters it, and reading it three times per KPI at every evaluation was most of a
+// cycle's cost.
+func trendForecastExpr(m *definition.Model) string {
 	window := "[" + m.Settings.Rules.ForecastWindow.String() + "]"
 	trend, end := q(m, seriesTrend)+window, q(m, seriesPeriodEnd)
-	running := "predict_linear(" + trend + ", 0) + deriv(" + trend + ") * on(objective) group_left() (" + end + " - time())" +
-		" and count_over_time(" + trend + ") >= " + strconv.FormatInt(minForecastSamples(m), 10) +
+	return "predict_linear(" + trend + ", 0) + deriv(" + trend + ") * on(objective) group_left() (" + end + " - time())" +
+		" and count_over_time(" + trend + ") >= " + strconv.FormatInt(minForecastSamples(m), 10)
+}
+
+// forecastExpr is the latest projection of the trend while the objective's period runs, and
+// the value itself once the period is over.
+func forecastExpr(m *definition.Model) string {
+	end := q(m, seriesPeriodEnd)
+	running := "last_over_time(" + q(m, seriesTrendForecast) + "[" + model.Duration(forecastReach(m)).String() + "])" +
 		" and on(objective) (" + end + " > time())"
 	over := q(m, SeriesValue) + " and on(kpi) (" + q(m, SeriesInfo) + " and on(objective) (" + end + " <= time()))"
 	return "sum without (objective) (" + running + ") or " + over
+}
+
+// forecastReach is how far back kpi:forecast looks for the latest projection: one trend
+// interval, as Prometheus spaces a group's evaluations, plus the 5m an instant query looks back.
+func forecastReach(m *definition.Model) time.Duration {
+	return trendInterval(m) + 5*time.Minute
 }
 
 // trendSamples is about how many trend samples a forecast window holds: hourly for a week. A

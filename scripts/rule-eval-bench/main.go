@@ -18,6 +18,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -372,12 +373,16 @@ func backfill(dir string, m *definition.Model, s *scenario, from, to time.Time) 
 			}
 		}
 	}
+	// The trend group's history: the trend, flat at today's value, and its projection to the
+	// period's end, which a flat trend leaves at the same value.
 	step := trendStep(m)
 	for i, k := range m.KPIs {
-		l := labels.FromStrings(model.MetricNameLabel, "kpi:value:trend", "kpi", k.Name, "objective", k.Objective)
-		for t := from; t.Before(to); t = t.Add(step) {
-			if err := add(l, t, s.values[i]); err != nil {
-				return err
+		for _, name := range []string{"kpi:value:trend", "kpi:forecast:trend"} {
+			l := labels.FromStrings(model.MetricNameLabel, name, "kpi", k.Name, "objective", k.Objective)
+			for t := from; t.Before(to); t = t.Add(step) {
+				if err := add(l, t, s.values[i]); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -475,29 +480,32 @@ func measure(o options, dir string, m *definition.Model, s *scenario, ruleFiles 
 	if err := stack.WaitHTTP(ctx, "http://"+addr+"/-/ready", p); err != nil {
 		return err
 	}
-	return report(o, addr, trendExpr(m))
+	return report(o, addr, trendExprs(m))
 }
 
-// trendExpr is the expression of the kpic:trend group, which runs only every trend interval
+// trendExprs are the expressions of the kpic:trend group, which runs only every trend interval
 // (hourly for a week's forecast window) and may not have run during the readings.
-func trendExpr(m *definition.Model) string {
+func trendExprs(m *definition.Model) []string {
 	all, _ := promrules.All(m)
+	var exprs []string
 	for _, g := range all {
-		if g.Name == promrules.GroupTrend && len(g.Rules) > 0 {
-			return g.Rules[0].Expr
+		if g.Name == promrules.GroupTrend {
+			for _, r := range g.Rules {
+				exprs = append(exprs, r.Expr)
+			}
 		}
 	}
-	return ""
+	return exprs
 }
 
 // report waits until every group of the rules interval has run twice, then reads the group
 // durations and the active alerts once per evaluation interval and prints each reading and
 // their median. The trend group runs far less often (its history is backfilled): until it has
 // run, a reading adds the time Prometheus takes to answer its expression as a query instead.
-func report(o options, addr string, trend string) error {
+func report(o options, addr string, trend []string) error {
 	fmt.Printf("waiting %s for every group to run twice\n", 3*o.interval)
 	time.Sleep(3 * o.interval)
-	var totals []float64
+	var totals, amortized []float64
 	for i := range o.samples {
 		if i > 0 {
 			time.Sleep(o.interval)
@@ -506,19 +514,27 @@ func report(o options, addr string, trend string) error {
 		if err != nil {
 			return err
 		}
-		if !r.trendRan && trend != "" {
+		if !r.trendRan && len(trend) > 0 {
 			start := time.Now()
-			if _, err := query(addr, trend); err != nil {
-				return err
+			for _, e := range trend {
+				if _, err := query(addr, e); err != nil {
+					return err
+				}
 			}
 			took := time.Since(start).Seconds()
-			fmt.Printf("reading %d: kpic:trend has not run yet; its expression answered as a query in %.1f ms, added to the sum\n", i+1, took*1000)
+			fmt.Printf("reading %d: kpic:trend has not run yet; its %d expressions answered as queries in %.1f ms, added to the sum\n", i+1, len(trend), took*1000)
 			r.total += took
 			r.shared += took
+			for g := range r.last {
+				if strings.HasSuffix(g, ";"+promrules.GroupTrend) {
+					r.last[g] = took
+				}
+			}
 		}
 		totals = append(totals, r.total)
-		fmt.Printf("reading %d: %d groups, sum of last durations %.1f ms (per-KPI groups %.1f ms, shared %.1f ms, alerts %.1f ms), CPU %.2f s so far, load %s\n",
-			i+1, r.groups, r.total*1000, r.kpi*1000, r.shared*1000, r.alerts*1000, r.cpu, loadavg())
+		amortized = append(amortized, r.amortized(o.interval))
+		fmt.Printf("reading %d: %d groups, sum of last durations %.1f ms (per-KPI groups %.1f ms, shared %.1f ms, alerts %.1f ms; per %s evaluation, the hourly trend counted for its share: %.1f ms), CPU %.2f s so far, load %s\n",
+			i+1, r.groups, r.total*1000, r.kpi*1000, r.shared*1000, r.alerts*1000, o.interval, amortized[len(amortized)-1]*1000, r.cpu, loadavg())
 		a, err := readAlerts(addr)
 		if err != nil {
 			return err
@@ -526,7 +542,59 @@ func report(o options, addr string, trend string) error {
 		fmt.Printf("reading %d: %d alerts active (firing+pending) on %d KPIs: %s\n", i+1, a.total, a.kpis, a.by)
 	}
 	slices.Sort(totals)
+	slices.Sort(amortized)
 	fmt.Printf("median sum of prometheus_rule_group_last_duration_seconds: %.1f ms\n", totals[len(totals)/2]*1000)
+	fmt.Printf("median per %s evaluation, groups of longer intervals counted for their share: %.1f ms\n", o.interval, amortized[len(amortized)/2]*1000)
+	return printRules(addr)
+}
+
+// printRules prints, from the last evaluation of each rule, the time spent per recorded series
+// or alert name and how many rules have it: where a cycle goes.
+func printRules(addr string) error {
+	c, err := api.NewClient(api.Config{Address: "http://" + addr})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := v1.NewAPI(c).Rules(ctx, nil)
+	if err != nil {
+		return err
+	}
+	type cost struct {
+		name  string
+		rules int
+		secs  float64
+	}
+	by := map[string]*cost{}
+	for _, g := range res.Groups {
+		for _, r := range g.Rules {
+			var name string
+			var secs float64
+			switch r := r.(type) {
+			case v1.RecordingRule:
+				name, secs = r.Name, r.EvaluationTime
+			case v1.AlertingRule:
+				name, secs = "alert "+r.Name, r.EvaluationTime
+			default:
+				continue
+			}
+			if by[name] == nil {
+				by[name] = &cost{name: name}
+			}
+			by[name].rules++
+			by[name].secs += secs
+		}
+	}
+	costs := make([]*cost, 0, len(by))
+	for _, c := range by {
+		costs = append(costs, c)
+	}
+	slices.SortFunc(costs, func(a, b *cost) int { return cmp.Compare(b.secs, a.secs) })
+	fmt.Println("last evaluation per series or alert name (rules, summed evaluationTime):")
+	for _, c := range costs {
+		fmt.Printf("  %-28s %5d rules %8.1f ms\n", c.name, c.rules, c.secs*1000)
+	}
 	return nil
 }
 
@@ -535,6 +603,29 @@ type durations struct {
 	trendRan                   bool
 	total, kpi, shared, alerts float64
 	cpu                        float64
+	// last and every are each group's last duration and interval in seconds, by rule_group.
+	last, every map[string]float64
+}
+
+// amortized is the groups' evaluation time per evaluation of the rules interval base: a group
+// evaluated less often (the trend, hourly) counts for its share of those evaluations.
+func (d durations) amortized(base time.Duration) float64 {
+	sum := 0.0
+	for g, v := range d.last {
+		share := 1.0
+		if every := d.every[g]; every > base.Seconds() {
+			share = base.Seconds() / every
+		}
+		sum += v * share
+	}
+	return sum
+}
+
+// ruleGroup is the rule_group label of a line of Prometheus's metrics.
+func ruleGroup(line string) string {
+	_, after, _ := strings.Cut(line, `rule_group="`)
+	g, _, _ := strings.Cut(after, `"`)
+	return g
 }
 
 // readDurations sums prometheus_rule_group_last_duration_seconds from Prometheus's own metrics.
@@ -544,7 +635,7 @@ func readDurations(addr string) (durations, error) {
 		return durations{}, err
 	}
 	defer resp.Body.Close()
-	var d durations
+	d := durations{last: map[string]float64{}, every: map[string]float64{}}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
@@ -552,7 +643,8 @@ func readDurations(addr string) (durations, error) {
 		if v, ok := strings.CutPrefix(line, "process_cpu_seconds_total "); ok {
 			d.cpu, _ = strconv.ParseFloat(v, 64)
 		}
-		if !strings.HasPrefix(line, "prometheus_rule_group_last_duration_seconds{") {
+		interval := strings.HasPrefix(line, "prometheus_rule_group_interval_seconds{")
+		if !interval && !strings.HasPrefix(line, "prometheus_rule_group_last_duration_seconds{") {
 			continue
 		}
 		i := strings.LastIndexByte(line, ' ')
@@ -560,6 +652,11 @@ func readDurations(addr string) (durations, error) {
 		if err != nil {
 			return d, fmt.Errorf("parse %q: %w", line, err)
 		}
+		if interval {
+			d.every[ruleGroup(line)] = v
+			continue
+		}
+		d.last[ruleGroup(line)] = v
 		d.groups++
 		d.total += v
 		if strings.Contains(line, `;`+promrules.GroupTrend+`"`) && v > 0 {
