@@ -33,7 +33,7 @@ func registerBackfill(app *kingpin.Application, io streams, register func(string
 	cmd.Flag("out", "Folder that receives the blocks.").Required().StringVar(&f.out)
 	cmd.Flag("prometheus.url", "A running Prometheus whose oldest sample is the default --to, so blocks never overlap its data.").StringVar(&f.promURL)
 	cmd.Flag("block-duration", "Span of each block (whole hours, at least 2h).").Default(backfill.DefaultBlockDuration.String()).DurationVar(&f.block)
-	cmd.Flag("rules.interval", "Evaluate the rules at this step instead of each group's interval: faster over long ranges, but coarser than what Prometheus would have recorded.").DurationVar(&f.rulesInterval)
+	cmd.Flag("rules.interval", "Evaluate the rule groups of a shorter interval at this step instead: faster over long ranges, but coarser than what Prometheus would have recorded. Longer groups (the hourly trend) keep theirs.").DurationVar(&f.rulesInterval)
 	cmd.Flag("label", "Label added to every gauge series, as the scrape of kpic serve adds it (name=value, repeatable).").StringMapVar(&f.labels)
 	cmd.Arg("KPIDIR", "Folder of KPI definitions.").Default("kpis").StringVar(&f.dir)
 	register("backfill", func(ctx context.Context) error { return runBackfill(ctx, io, f) })

@@ -31,9 +31,10 @@ type Options struct {
 	Out string
 	// BlockDuration is the span of each block (default DefaultBlockDuration), at least 2h.
 	BlockDuration time.Duration
-	// RulesInterval, when set, evaluates every rule group at this step instead of its own
-	// interval: far faster over long ranges, but not what a live Prometheus would have recorded
-	// (range functions see fewer samples; a forecast that counts them may stay empty).
+	// RulesInterval, when set, evaluates every rule group of a shorter interval at this step
+	// instead: far faster over long ranges, but not what a live Prometheus would have recorded
+	// (range functions see fewer samples). Groups of a longer interval, such as the hourly
+	// trend the forecast reads, keep theirs.
 	RulesInterval time.Duration
 	// Labels are added to every gauge series, as the scrape of kpic serve would add them.
 	Labels map[string]string

@@ -268,7 +268,8 @@ func TestHistoryQueryCannotWrite(t *testing.T) {
 }
 
 // TestRulesIntervalOverridesTheGroups records the rules every 5m instead of the groups' 1m:
-// an hour holds 12 kpi:value samples instead of 60, and the values are the same.
+// an hour holds 12 kpi:value samples instead of 60, and the values are the same. The hourly
+// trend stays hourly: a coarser step never makes a group finer.
 func TestRulesIntervalOverridesTheGroups(t *testing.T) {
 	d := testDBs(t)[0]
 	table := d.table(t, "kpic_history", "day DATE, plan VARCHAR(10), subscribers INTEGER", []string{strings.Join(days, ", ")})
@@ -292,9 +293,13 @@ func TestRulesIntervalOverridesTheGroups(t *testing.T) {
 		}
 		n, _ := instant(t, eng, db, `count_over_time(kpi:value{kpi="total_subscribers"}[1h])`, at)
 		v, _ := instant(t, eng, db, `kpi:value{kpi="total_subscribers"}`, at)
+		trend, _ := instant(t, eng, db, `count_over_time(kpi:value:trend{kpi="total_subscribers"}[6h])`, at)
 		db.Close()
 		if n != c.want || v != 70 {
 			t.Errorf("rules every %s: %v samples in an hour with value %v, want %v samples of 70", c.every, n, v, c.want)
+		}
+		if trend != 6 {
+			t.Errorf("rules every %s: %v trend samples in 6h, want 6 (hourly)", c.every, trend)
 		}
 	}
 }

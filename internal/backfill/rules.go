@@ -40,9 +40,7 @@ func recordings(groups []rulefmt.RuleGroup, interval model.Duration, every time.
 		if step <= 0 {
 			step = time.Duration(interval)
 		}
-		if every > 0 {
-			step = every
-		}
+		step = max(step, every) // coarser never finer: the hourly trend stays hourly
 		var offset time.Duration
 		if g.QueryOffset != nil {
 			offset = time.Duration(*g.QueryOffset)
