@@ -63,12 +63,8 @@ func (s *Source) mysqlTimer(ctx context.Context, tx *sql.Tx, timeout time.Durati
 		timeout = time.Until(d)
 	}
 	timeout += timerMargin
-	sets := map[int32]string{
-		timerMariaDB: fmt.Sprintf("SET SESSION max_statement_time = %.3f", timeout.Seconds()),
-		timerMySQL:   fmt.Sprintf("SET SESSION max_execution_time = %d", max(timeout.Milliseconds(), 1)),
-	}
 	for t := max(s.timer.Load(), timerMariaDB); t < timerNone; t++ {
-		_, err := tx.ExecContext(ctx, sets[t])
+		_, err := tx.ExecContext(ctx, timerStatement(t, timeout))
 		var me *mysql.MySQLError
 		if errors.As(err, &me) && me.Number == errUnknownVariable {
 			continue
@@ -80,6 +76,14 @@ func (s *Source) mysqlTimer(ctx context.Context, tx *sql.Tx, timeout time.Durati
 	}
 	s.timer.Store(timerNone)
 	return nil
+}
+
+// timerStatement sets the session's statement timer t (timerMariaDB or timerMySQL) to timeout.
+func timerStatement(t int32, timeout time.Duration) string {
+	if t == timerMariaDB {
+		return fmt.Sprintf("SET SESSION max_statement_time = %.3f", timeout.Seconds())
+	}
+	return fmt.Sprintf("SET SESSION max_execution_time = %d", max(timeout.Milliseconds(), 1))
 }
 
 func (s *Source) killOnTimeout(ctx context.Context, tx *sql.Tx) (func() error, error) {

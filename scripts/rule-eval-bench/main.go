@@ -480,7 +480,11 @@ func measure(o options, dir string, m *definition.Model, s *scenario, ruleFiles 
 	if err := stack.WaitHTTP(ctx, "http://"+addr+"/-/ready", p); err != nil {
 		return err
 	}
-	return report(o, addr, trendExprs(m))
+	c, err := api.NewClient(api.Config{Address: "http://" + addr})
+	if err != nil {
+		return err
+	}
+	return report(o, addr, v1.NewAPI(c), trendExprs(m))
 }
 
 // trendExprs are the expressions of the kpic:trend group, which runs only every trend interval
@@ -502,7 +506,7 @@ func trendExprs(m *definition.Model) []string {
 // durations and the active alerts once per evaluation interval and prints each reading and
 // their median. The trend group runs far less often (its history is backfilled): until it has
 // run, a reading adds the time Prometheus takes to answer its expression as a query instead.
-func report(o options, addr string, trend []string) error {
+func report(o options, addr string, prom v1.API, trend []string) error {
 	fmt.Printf("waiting %s for every group to run twice\n", 3*o.interval)
 	time.Sleep(3 * o.interval)
 	var totals, amortized []float64
@@ -517,7 +521,7 @@ func report(o options, addr string, trend []string) error {
 		if !r.trendRan && len(trend) > 0 {
 			start := time.Now()
 			for _, e := range trend {
-				if _, err := query(addr, e); err != nil {
+				if _, err := query(prom, e); err != nil {
 					return err
 				}
 			}
@@ -535,7 +539,7 @@ func report(o options, addr string, trend []string) error {
 		amortized = append(amortized, r.amortized(o.interval))
 		fmt.Printf("reading %d: %d groups, sum of last durations %.1f ms (per-KPI groups %.1f ms, shared %.1f ms, alerts %.1f ms; per %s evaluation, the hourly trend counted for its share: %.1f ms), CPU %.2f s so far, load %s\n",
 			i+1, r.groups, r.total*1000, r.kpi*1000, r.shared*1000, r.alerts*1000, o.interval, amortized[len(amortized)-1]*1000, r.cpu, loadavg())
-		a, err := readAlerts(addr)
+		a, err := readAlerts(prom)
 		if err != nil {
 			return err
 		}
@@ -545,19 +549,15 @@ func report(o options, addr string, trend []string) error {
 	slices.Sort(amortized)
 	fmt.Printf("median sum of prometheus_rule_group_last_duration_seconds: %.1f ms\n", totals[len(totals)/2]*1000)
 	fmt.Printf("median per %s evaluation, groups of longer intervals counted for their share: %.1f ms\n", o.interval, amortized[len(amortized)/2]*1000)
-	return printRules(addr)
+	return printRules(prom)
 }
 
 // printRules prints, from the last evaluation of each rule, the time spent per recorded series
 // or alert name and how many rules have it: where a cycle goes.
-func printRules(addr string) error {
-	c, err := api.NewClient(api.Config{Address: "http://" + addr})
-	if err != nil {
-		return err
-	}
+func printRules(prom v1.API) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	res, err := v1.NewAPI(c).Rules(ctx, nil)
+	res, err := prom.Rules(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -681,17 +681,17 @@ type alerts struct {
 
 // readAlerts counts the ALERTS series, pending and firing: in all, of distinct KPIs, and per
 // alert name and state.
-func readAlerts(addr string) (alerts, error) {
+func readAlerts(prom v1.API) (alerts, error) {
 	var a alerts
-	total, err := query(addr, "count(ALERTS)")
+	total, err := query(prom, "count(ALERTS)")
 	if err != nil {
 		return a, err
 	}
-	kpis, err := query(addr, "count(count by (kpi) (ALERTS))")
+	kpis, err := query(prom, "count(count by (kpi) (ALERTS))")
 	if err != nil {
 		return a, err
 	}
-	by, err := query(addr, "count by (alertname, alertstate) (ALERTS)")
+	by, err := query(prom, "count by (alertname, alertstate) (ALERTS)")
 	if err != nil {
 		return a, err
 	}
@@ -714,14 +714,10 @@ func readAlerts(addr string) (alerts, error) {
 }
 
 // query runs an instant query with client_golang's API client, as the scorecard does.
-func query(addr, expr string) (model.Vector, error) {
-	c, err := api.NewClient(api.Config{Address: "http://" + addr})
-	if err != nil {
-		return nil, err
-	}
+func query(prom v1.API, expr string) (model.Vector, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	v, _, _, err := v1.NewAPI(c).Query(ctx, expr, time.Now())
+	v, _, _, err := prom.Query(ctx, expr, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", expr, err)
 	}
