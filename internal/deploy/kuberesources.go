@@ -1,6 +1,8 @@
 package deploy
 
 import (
+	"bytes"
+	"encoding/json"
 	"path"
 	"strings"
 
@@ -36,16 +38,30 @@ type dashboard struct {
 	json      blockText
 }
 
+// dashboards are the dashboard files as ConfigMaps carry them: compacted, one line each. The
+// files under dashboards/ are indented for review, which nearly doubles them (75 MB against
+// 42 MB for 10,000 KPIs) and would push a team's dashboard of 1,000 KPIs over the 1 MiB
+// Kubernetes allows a ConfigMap. Grafana reads both the same.
 func dashboards(files []output.File) []dashboard {
 	out := make([]dashboard, len(files))
-	// newBlockText reads every byte, the 77 MB of JSON of 10,000 KPIs, so on every core: one
-	// by one it held up the packaging for 0.06 s.
+	// compacting reads every byte, the 75 MB of JSON of 10,000 KPIs, so on every core.
 	parallel.Each(len(files), func(i int) {
 		rel := strings.TrimPrefix(files[i].Path, dashboardsDir)
 		name := "kpic-dashboard-" + dnsName(strings.TrimSuffix(rel, path.Ext(rel)))
-		out[i] = dashboard{name: name, key: flatKey(rel), json: newBlockText(files[i].Data)}
+		out[i] = dashboard{name: name, key: flatKey(rel), json: newBlockText(compactJSON(files[i].Data))}
 	})
 	return out
+}
+
+// compactJSON returns data without its insignificant white space and with one final line
+// break (so it is written as a literal block), or data itself when it is not JSON.
+func compactJSON(data []byte) []byte {
+	b := bytes.NewBuffer(make([]byte, 0, len(data)/2+1))
+	if err := json.Compact(b, data); err != nil {
+		return data
+	}
+	b.WriteByte('\n')
+	return b.Bytes()
 }
 
 // grafanaFolder is the Grafana folder dashboards go to: settings.grafana.folder, or KPIs.

@@ -1,6 +1,9 @@
 package deploy
 
 import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -162,4 +165,47 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestDashboardConfigMapsHoldTheDashboardsCompacted checks that each ConfigMap, as kustomize
+// renders it, holds its dashboard file's JSON value on one line (indentation would nearly
+// double it, and a ConfigMap holds at most 1 MiB).
+func TestDashboardConfigMapsHoldTheDashboardsCompacted(t *testing.T) {
+	files := buildSmall(t, "")
+	byKey := map[string][]byte{}
+	for _, f := range readTree(t, filepath.Join("testdata", "small")) {
+		if rel, ok := strings.CutPrefix(f.Path, dashboardsDir); ok {
+			byKey[flatKey(rel)] = f.Data
+		}
+	}
+	n := 0
+	for _, r := range byKind(kustomizeBuild(t, files, "deploy/kubernetes/base"), "ConfigMap") {
+		cm := r.obj.(*corev1.ConfigMap)
+		if cm.Labels["grafana_dashboard"] != "1" {
+			continue
+		}
+		for key, got := range cm.Data {
+			n++
+			file, ok := byKey[key]
+			if !ok {
+				t.Fatalf("ConfigMap %s key %s names no dashboard file", cm.Name, key)
+			}
+			if strings.Count(got, "\n") != 1 || len(got) >= len(file) {
+				t.Errorf("ConfigMap %s: %d lines, %d bytes for a file of %d; want one compact line", cm.Name, strings.Count(got, "\n"), len(got), len(file))
+			}
+			var want, have any
+			if err := json.Unmarshal(file, &want); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(got), &have); err != nil {
+				t.Fatalf("ConfigMap %s: %v", cm.Name, err)
+			}
+			if !reflect.DeepEqual(want, have) {
+				t.Errorf("ConfigMap %s holds another dashboard than dashboards/%s", cm.Name, key)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no dashboard ConfigMaps")
+	}
 }
