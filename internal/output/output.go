@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -29,14 +30,15 @@ func Sort(files []File) {
 // Write puts every file under dir. Each file is written to a temporary name and renamed, so a
 // failure never leaves a half-written file behind; a file whose content on disk is already the
 // same is left alone (its modification time too). Files are written side by side on every
-// core; the error returned is that of the first failing file in the order given.
+// core, taking the folders in turn; the error returned is that of the first failing file in
+// the order given.
 func Write(dir string, files []File) error {
 	if err := makeDirs(dir, files); err != nil {
 		return err
 	}
 	errs := make([]error, len(files))
 	next := make(chan int, len(files))
-	for i := range files {
+	for _, i := range byFolderInTurn(files) {
 		next <- i
 	}
 	close(next)
@@ -56,6 +58,31 @@ func Write(dir string, files []File) error {
 		}
 	}
 	return nil
+}
+
+// byFolderInTurn returns the indexes of files taking a file from each folder in turn. Creating
+// or renaming a file locks its folder, so workers writing the same folder wait on each other:
+// with 10,000 KPIs, thousands of files share dashboards/objectives and deploy/prometheus.
+func byFolderInTurn(files []File) []int {
+	var order []string
+	byDir := map[string][]int{}
+	for i, f := range files {
+		d := path.Dir(f.Path)
+		if _, ok := byDir[d]; !ok {
+			order = append(order, d)
+		}
+		byDir[d] = append(byDir[d], i)
+	}
+	out := make([]int, 0, len(files))
+	for len(out) < len(files) {
+		for _, d := range order {
+			if rest := byDir[d]; len(rest) > 0 {
+				out = append(out, rest[0])
+				byDir[d] = rest[1:]
+			}
+		}
+	}
+	return out
 }
 
 // makeDirs creates the folders of files once each.

@@ -2,6 +2,7 @@ package output
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
 	"time"
@@ -59,5 +60,40 @@ func TestWriteReportsTheFirstFailingFile(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(dir, "a.json")); string(data) != "a" {
 		t.Errorf("the other file was not written: %q", data)
+	}
+}
+
+// TestWriteTakesTheFoldersInTurn checks the order workers take files in: every file once, and
+// no two files of one folder in a row while another folder still has files (workers writing
+// one folder wait on its lock).
+func TestWriteTakesTheFoldersInTurn(t *testing.T) {
+	var files []File
+	for _, p := range []string{"d/objectives/a.json", "d/objectives/b.json", "d/objectives/c.json", "d/objectives/d.json",
+		"p/a.yml", "p/b.yml", "d/kpi.json", "p/c.yml"} {
+		files = append(files, File{Path: p})
+	}
+	order := byFolderInTurn(files)
+	seen := map[int]bool{}
+	left := map[string]int{}
+	for _, f := range files {
+		left[path.Dir(f.Path)]++
+	}
+	for k, i := range order {
+		if seen[i] {
+			t.Fatalf("order %v takes file %d twice", order, i)
+		}
+		seen[i] = true
+		dir := path.Dir(files[i].Path)
+		if k > 0 && path.Dir(files[order[k-1]].Path) == dir {
+			for other, n := range left {
+				if other != dir && n > 0 {
+					t.Errorf("order %v: two files of %s in a row while %s has %d left", order, dir, other, n)
+				}
+			}
+		}
+		left[dir]--
+	}
+	if len(seen) != len(files) {
+		t.Errorf("order %v takes %d of %d files", order, len(seen), len(files))
 	}
 }
