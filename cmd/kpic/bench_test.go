@@ -123,7 +123,7 @@ func definitions10000(b *testing.B) (dir, out string) {
 // loadCompile loads the folder and runs every compiler, as kpic build does before writing.
 func loadCompile(b *testing.B, dir string) []output.File {
 	b.Helper()
-	files, err := compile(mustLoad(b, dir), dir)
+	files, err := compile(mustLoad(b, dir), dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

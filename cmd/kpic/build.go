@@ -28,7 +28,7 @@ func runBuild(io streams, dir, out string) error {
 	if err != nil {
 		return err
 	}
-	files, err := compile(m, dir)
+	files, err := compile(m, dir, func(w string) { fmt.Fprintln(io.stderr, "kpic build: warning:", w) })
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // compile runs every compiler on the validated model loaded from dir and returns all generated
 // files, sorted. The rule and dashboard compilers are independent and run side by side; the
 // packaging takes both.
-func compile(m *definition.Model, dir string) ([]output.File, error) {
+func compile(m *definition.Model, dir string, warn func(string)) ([]output.File, error) {
 	var rules compiledRules
 	var wg sync.WaitGroup
 	wg.Go(func() { rules = compileRules(m) })
@@ -30,7 +30,7 @@ func compile(m *definition.Model, dir string) ([]output.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := deploy.Inputs{Rules: rules.groups, RuleFiles: rules.files, Dashboards: boards, Definitions: defs}
+	in := deploy.Inputs{Rules: rules.groups, RuleFiles: rules.files, Dashboards: boards, Definitions: defs, Warn: warn}
 	packaged, err := deploy.Package(m, in)
 	if err != nil {
 		return nil, fmt.Errorf("package deploy files: %w", err)

@@ -38,7 +38,13 @@ type Inputs struct {
 	RuleFiles   []output.File
 	Dashboards  []output.File
 	Definitions []output.File
+	// Warn, when set, is told of what Package writes but a consumer will refuse: a dashboard
+	// too large for the ConfigMap that carries it.
+	Warn func(msg string)
 }
+
+// ConfigMapLimit is the most Kubernetes lets a ConfigMap hold, its values' sizes summed.
+const ConfigMapLimit = 1 << 20
 
 // Package returns the packaging files for m: deploy/alertmanager, deploy/mimir or deploy/thanos
 // (by settings.rules.format) and deploy/kubernetes. It takes the rule groups as compiled, so
@@ -115,6 +121,13 @@ func sortInputs(m *definition.Model, in Inputs) (inputs, error) {
 	}
 	output.Sort(boards)
 	out.dashboards = dashboards(boards)
+	for i, d := range out.dashboards {
+		if n := len(d.json.text); n > ConfigMapLimit && in.Warn != nil {
+			in.Warn(fmt.Sprintf("%s is %.2f MiB even compacted, over the 1 MiB Kubernetes allows a ConfigMap: "+
+				"the API server will refuse ConfigMap %s of %s; spread its KPIs over more teams or objectives, "+
+				"or load that dashboard into Grafana from %s instead", boards[i].Path, float64(n)/(1<<20), d.name, baseDir+"dashboards.yaml", boards[i].Path))
+		}
+	}
 	out.definitions = append([]output.File(nil), in.Definitions...)
 	output.Sort(out.definitions)
 	return out, checkDefinitions(m, out.definitions)

@@ -12,6 +12,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+
+	"github.com/kpic/kpic/internal/output"
 )
 
 func TestKustomizeBaseRendersTheExporterRulesDashboardsAndRoutes(t *testing.T) {
@@ -207,5 +209,36 @@ func TestDashboardConfigMapsHoldTheDashboardsCompacted(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no dashboard ConfigMaps")
+	}
+}
+
+// TestPackageWarnsOfADashboardTooLargeForItsConfigMap checks that a dashboard over 1 MiB even
+// compacted is named in a warning with the ConfigMap the API server will refuse, that one
+// within the limit (though over it indented) is not, and that the files are still written.
+func TestPackageWarnsOfADashboardTooLargeForItsConfigMap(t *testing.T) {
+	board := func(n int) []byte { // indented JSON whose compacted form is a little over n bytes
+		return []byte("{\n    \"title\": \"big\",\n    \"description\": \"" + strings.Repeat("x", n) + "\"\n}\n")
+	}
+	indent := []byte(strings.Repeat("    \"a\": 1,\n", ConfigMapLimit/10)) // over the limit only indented
+	within := append(append([]byte("{\n"), indent...), []byte("    \"b\": 2\n}\n")...)
+	in := Inputs{Definitions: readDefinitions(t), Dashboards: []output.File{
+		{Path: dashboardsDir + "teams/huge.json", Data: board(ConfigMapLimit)},
+		{Path: dashboardsDir + "teams/fits.json", Data: within},
+	}}
+	var warnings []string
+	in.Warn = func(w string) { warnings = append(warnings, w) }
+	files, err := Package(smallModel(t, ""), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(within) <= ConfigMapLimit {
+		t.Fatalf("the dashboard meant to fit only compacted is %d bytes indented", len(within))
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "dashboards/teams/huge.json") ||
+		!strings.Contains(warnings[0], "kpic-dashboard-teams-huge") || !strings.Contains(warnings[0], "1 MiB") {
+		t.Errorf("warnings %q, want one naming dashboards/teams/huge.json, its ConfigMap and the 1 MiB limit", warnings)
+	}
+	if len(find(t, files, baseDir+"dashboards.yaml")) < ConfigMapLimit {
+		t.Error("dashboards.yaml lacks the large dashboard")
 	}
 }
