@@ -43,9 +43,6 @@ type Inputs struct {
 	Warn func(msg string)
 }
 
-// ConfigMapLimit is the most Kubernetes lets a ConfigMap hold, its values' sizes summed.
-const ConfigMapLimit = 1 << 20
-
 // Package returns the packaging files for m: deploy/alertmanager, deploy/mimir or deploy/thanos
 // (by settings.rules.format) and deploy/kubernetes. It takes the rule groups as compiled, so
 // nothing is parsed again.
@@ -94,6 +91,7 @@ type inputs struct {
 	rules       []ruleFile
 	dashboards  []dashboard
 	definitions []output.File
+	warn        func(msg string) // Inputs.Warn, never nil
 }
 
 // sortInputs keeps the dashboards among in.Dashboards, sorts everything by path and checks
@@ -121,12 +119,9 @@ func sortInputs(m *definition.Model, in Inputs) (inputs, error) {
 	}
 	output.Sort(boards)
 	out.dashboards = dashboards(boards)
-	for i, d := range out.dashboards {
-		if n := len(d.json.text); n > ConfigMapLimit && in.Warn != nil {
-			in.Warn(fmt.Sprintf("%s is %.2f MiB even compacted, over the 1 MiB Kubernetes allows a ConfigMap: "+
-				"the API server will refuse ConfigMap %s of %s; spread its KPIs over more teams or objectives, "+
-				"or load that dashboard into Grafana from %s instead", boards[i].Path, float64(n)/(1<<20), d.name, baseDir+"dashboards.yaml", boards[i].Path))
-		}
+	out.warn = in.Warn
+	if out.warn == nil {
+		out.warn = func(string) {}
 	}
 	out.definitions = append([]output.File(nil), in.Definitions...)
 	output.Sort(out.definitions)

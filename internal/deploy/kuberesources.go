@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path"
 	"strings"
 
@@ -35,8 +36,12 @@ func prometheusRules(s *splices, rules []ruleFile) []object {
 // dashboard is one generated dashboard as the Kubernetes resources name it.
 type dashboard struct {
 	name, key string
+	path      string // the file under dashboards/
 	json      blockText
 }
+
+// configMapLimit is the most Kubernetes lets a ConfigMap hold, its values' sizes summed.
+const configMapLimit = 1 << 20
 
 // dashboards are the dashboard files as ConfigMaps carry them: compacted, one line each. The
 // files under dashboards/ are indented for review, which nearly doubles them (75 MB against
@@ -48,7 +53,7 @@ func dashboards(files []output.File) []dashboard {
 	parallel.Each(len(files), func(i int) {
 		rel := strings.TrimPrefix(files[i].Path, dashboardsDir)
 		name := "kpic-dashboard-" + dnsName(strings.TrimSuffix(rel, path.Ext(rel)))
-		out[i] = dashboard{name: name, key: flatKey(rel), json: newBlockText(compactJSON(files[i].Data))}
+		out[i] = dashboard{name: name, key: flatKey(rel), path: files[i].Path, json: newBlockText(compactJSON(files[i].Data))}
 	})
 	return out
 }
@@ -74,9 +79,14 @@ func grafanaFolder(m *definition.Model) string {
 
 // dashboardConfigMaps are what the Grafana sidecar (k8s-sidecar, as in the grafana Helm chart)
 // loads: ConfigMaps labelled grafana_dashboard, filed by the grafana_folder annotation.
-func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard) ([]any, error) {
+func dashboardConfigMaps(s *splices, m *definition.Model, boards []dashboard, warn func(string)) ([]any, error) {
 	values := make([][]string, len(boards))
 	for i, d := range boards {
+		if n := len(d.json.text); n > configMapLimit {
+			warn(fmt.Sprintf("%s is %.2f MiB even compacted, over the 1 MiB Kubernetes allows a ConfigMap: "+
+				"the API server will refuse ConfigMap %s of %s; spread its KPIs over more teams or objectives, "+
+				"or load that dashboard into Grafana from %s instead", d.path, float64(n)/(1<<20), d.name, baseDir+"dashboards.yaml", d.path))
+		}
 		literal, _ := s.literal(d.json).(string)
 		values[i] = []string{d.name, d.key, literal}
 	}

@@ -26,7 +26,7 @@ func kubernetesFiles(m *definition.Model, in inputs) ([]output.File, error) {
 		"prometheusrules.yaml":    anys(prometheusRules(&rules, in.rules)),
 	}
 	var err error
-	if docs["dashboards.yaml"], err = dashboardConfigMaps(&boards, m, in.dashboards); err != nil {
+	if docs["dashboards.yaml"], err = dashboardConfigMaps(&boards, m, in.dashboards, in.warn); err != nil {
 		return nil, err
 	}
 	spliced := map[string]*splices{"prometheusrules.yaml": &rules, "dashboards.yaml": &boards}

@@ -219,10 +219,10 @@ func TestPackageWarnsOfADashboardTooLargeForItsConfigMap(t *testing.T) {
 	board := func(n int) []byte { // indented JSON whose compacted form is a little over n bytes
 		return []byte("{\n    \"title\": \"big\",\n    \"description\": \"" + strings.Repeat("x", n) + "\"\n}\n")
 	}
-	indent := []byte(strings.Repeat("    \"a\": 1,\n", ConfigMapLimit/10)) // over the limit only indented
+	indent := []byte(strings.Repeat("    \"a\": 1,\n", configMapLimit/10)) // over the limit only indented
 	within := append(append([]byte("{\n"), indent...), []byte("    \"b\": 2\n}\n")...)
 	in := Inputs{Definitions: readDefinitions(t), Dashboards: []output.File{
-		{Path: dashboardsDir + "teams/huge.json", Data: board(ConfigMapLimit)},
+		{Path: dashboardsDir + "teams/huge.json", Data: board(configMapLimit)},
 		{Path: dashboardsDir + "teams/fits.json", Data: within},
 	}}
 	var warnings []string
@@ -231,14 +231,14 @@ func TestPackageWarnsOfADashboardTooLargeForItsConfigMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(within) <= ConfigMapLimit {
+	if len(within) <= configMapLimit {
 		t.Fatalf("the dashboard meant to fit only compacted is %d bytes indented", len(within))
 	}
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "dashboards/teams/huge.json") ||
 		!strings.Contains(warnings[0], "kpic-dashboard-teams-huge") || !strings.Contains(warnings[0], "1 MiB") {
 		t.Errorf("warnings %q, want one naming dashboards/teams/huge.json, its ConfigMap and the 1 MiB limit", warnings)
 	}
-	if len(find(t, files, baseDir+"dashboards.yaml")) < ConfigMapLimit {
+	if len(find(t, files, baseDir+"dashboards.yaml")) < configMapLimit {
 		t.Error("dashboards.yaml lacks the large dashboard")
 	}
 }

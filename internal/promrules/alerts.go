@@ -40,9 +40,9 @@ type partition struct {
 // name is the partition's group name: kpic:alerts:<duration>, with :runbook for KPIs with one.
 func (p partition) name() string {
 	if p.runbook {
-		return "kpic:alerts:" + p.wait.String() + ":runbook"
+		return GroupAlertsPrefix + p.wait.String() + ":runbook"
 	}
-	return "kpic:alerts:" + p.wait.String()
+	return GroupAlertsPrefix + p.wait.String()
 }
 
 // file is the path of the partition's rules. promtool check rules refuses two alerts of the

@@ -15,6 +15,8 @@ import (
 const (
 	GroupTrend  = "kpic:trend"
 	GroupStatus = "kpic:status"
+	// GroupAlertsPrefix starts the alert groups' names: kpic:alerts:<duration>[:runbook].
+	GroupAlertsPrefix = "kpic:alerts:"
 )
 
 // sharedGroups are the recording groups whose rules have the same shape for every KPI: the

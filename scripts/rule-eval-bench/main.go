@@ -569,7 +569,7 @@ func printRules(prom v1.API) error {
 	by := map[string]*cost{}
 	var shared cost // the rules written once for all KPIs, whatever the number of KPIs
 	for _, g := range res.Groups {
-		once := g.Name == promrules.GroupStatus || strings.HasPrefix(g.Name, "kpic:alerts:")
+		once := g.Name == promrules.GroupStatus || strings.HasPrefix(g.Name, promrules.GroupAlertsPrefix)
 		for _, r := range g.Rules {
 			var name string
 			var secs float64
